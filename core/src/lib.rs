@@ -1,0 +1,15 @@
+//! chart-core: everything kubectl-chart and chart-lsp know about Helm.
+//!
+//! The binaries only parse arguments / speak LSP and call into this crate.
+//! Module map (one concept per module):
+//! - [`template`]: Go `text/template` — lexer, parser, AST with spans, evaluator,
+//!   the [`template::Value`] model and the pluggable function table.
+//! - [`sprig`]: the Sprig function library as Helm exposes it.
+//! - [`yaml`]: YAML with Go yaml.v2 semantics (parser with positions, emitter
+//!   byte-compatible with Helm's `toYaml`) and Go `encoding/json` output.
+//! - [`chart`]: chart model and loader (directories, archives, `.helmignore`).
+//! - [`values`]: values coalescing, `--set` parsing, schema validation.
+//! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
+
+pub mod source;
+pub mod template;

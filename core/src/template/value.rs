@@ -1,0 +1,335 @@
+//! The value model shared by the template engine, the function library, the
+//! YAML/JSON codecs and the values machinery.
+//!
+//! It mirrors the Go types Helm's templates see, because Helm's output depends
+//! on them: numbers from YAML/JSON are `float64`, numbers from `--set` and
+//! Sprig arithmetic are `int64`, template literals and `len` are `int`.
+//! Clones are cheap (strings, lists and maps are reference counted, never
+//! deep-copied on access); maps iterate in sorted key order as Go prints them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use super::funcs::FuncError;
+use super::strconv;
+
+/// Immutable shared string.
+pub type Str = Arc<str>;
+
+/// Go's `map[string]interface{}`; `BTreeMap` gives Go's sorted print/range order.
+pub type Map = BTreeMap<Str, Value>;
+
+/// A Go value as seen by a template.
+#[derive(Clone, Default)]
+pub enum Value {
+    /// A nil `interface{}` (YAML `null`, a missing map key).
+    #[default]
+    Nil,
+    Bool(bool),
+    /// Go `int`: template integer literals, `len`, `atoi`, `.Release.Revision`.
+    Int(i64),
+    /// Go `int64`: `--set` integers, Sprig integer math, `int64`.
+    Int64(i64),
+    /// Go `float64`: every number parsed from YAML or JSON, float literals.
+    Float(f64),
+    String(Str),
+    /// Go `[]byte` (`.Files.GetBytes`).
+    Bytes(Arc<[u8]>),
+    /// Go `[]interface{}`.
+    List(Arc<Vec<Value>>),
+    /// Go `map[string]interface{}`.
+    Map(Arc<Map>),
+    /// A Go struct or pointer with fields and methods (`.Chart`, `.Files`, …).
+    Object(Arc<dyn Object>),
+}
+
+/// A Go struct exposed to templates (`.Release`, `.Chart`, `.Files`, `.Capabilities`).
+pub trait Object: Send + Sync + fmt::Debug {
+    /// Go type name used in messages and `typeOf`, e.g. `*chart.Metadata`.
+    fn type_name(&self) -> &str;
+    /// An exported field (`.Chart.Name`), or `None` if the type has no such field.
+    fn field(&self, name: &str) -> Option<Value>;
+    /// Calls an exported method (`.Files.Get "x"`); `None` if there is no such method.
+    /// Zero-argument methods are reachable with field syntax as in Go.
+    fn call_method(&self, _name: &str, _args: &[Value]) -> Option<Result<Value, FuncError>> {
+        None
+    }
+    /// The value Go's `encoding/json` would produce (struct → map by json tags).
+    fn to_json_value(&self) -> Value;
+    /// Go `%v` formatting of the struct (`{a b}`); defaults to the JSON view's.
+    fn fmt_v(&self, out: &mut String) {
+        self.to_json_value().fmt_v(out)
+    }
+}
+
+impl Value {
+    pub fn str(s: &str) -> Value {
+        Value::String(Arc::from(s))
+    }
+
+    pub fn from_string(s: String) -> Value {
+        Value::String(Arc::from(s))
+    }
+
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Arc::new(items))
+    }
+
+    pub fn map(map: Map) -> Value {
+        Value::Map(Arc::new(map))
+    }
+
+    pub fn empty_map() -> Value {
+        Value::Map(Arc::new(Map::new()))
+    }
+
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Value::Nil)
+    }
+
+    /// Go template truthiness: false, 0, "", nil, empty list/map/bytes are false.
+    pub fn is_truthy(&self) -> bool {
+        match self {
+            Value::Nil => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) | Value::Int64(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::String(s) => !s.is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
+            Value::List(l) => !l.is_empty(),
+            Value::Map(m) => !m.is_empty(),
+            Value::Object(_) => true,
+        }
+    }
+
+    /// Go type name as `%T` / Sprig `typeOf` print it.
+    pub fn type_name(&self) -> &str {
+        match self {
+            Value::Nil => "<nil>",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Int64(_) => "int64",
+            Value::Float(_) => "float64",
+            Value::String(_) => "string",
+            Value::Bytes(_) => "[]uint8",
+            Value::List(_) => "[]interface {}",
+            Value::Map(_) => "map[string]interface {}",
+            Value::Object(o) => o.type_name(),
+        }
+    }
+
+    /// Go reflect kind name as Sprig `kindOf` prints it.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Nil => "invalid",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Int64(_) => "int64",
+            Value::Float(_) => "float64",
+            Value::String(_) => "string",
+            Value::Bytes(_) | Value::List(_) => "slice",
+            Value::Map(_) => "map",
+            Value::Object(o) => {
+                if o.type_name().starts_with('*') {
+                    "ptr"
+                } else {
+                    "struct"
+                }
+            }
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&Map> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// Map lookup; `None` when not a map or the key is absent.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+
+    /// Go `%v` formatting.
+    pub fn fmt_v(&self, out: &mut String) {
+        match self {
+            Value::Nil => out.push_str("<nil>"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Int(i) | Value::Int64(i) => {
+                out.push_str(&i.to_string());
+            }
+            Value::Float(f) => out.push_str(&strconv::format_float(*f, 'g', -1)),
+            Value::String(s) => out.push_str(s),
+            Value::Bytes(b) => {
+                out.push('[');
+                for (i, byte) in b.iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    out.push_str(&byte.to_string());
+                }
+                out.push(']');
+            }
+            Value::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    item.fmt_v(out);
+                }
+                out.push(']');
+            }
+            Value::Map(map) => {
+                out.push_str("map[");
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    out.push_str(k);
+                    out.push(':');
+                    v.fmt_v(out);
+                }
+                out.push(']');
+            }
+            Value::Object(o) => o.fmt_v(out),
+        }
+    }
+
+    /// Go `fmt.Sprint(v)` / `%v` as an owned string.
+    pub fn to_go_string(&self) -> String {
+        let mut s = String::new();
+        self.fmt_v(&mut s);
+        s
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Nil => write!(f, "nil"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Int64(i) => write!(f, "{i}i64"),
+            Value::Float(x) => write!(f, "{x:?}f64"),
+            Value::String(s) => write!(f, "{s:?}"),
+            Value::Bytes(b) => write!(f, "bytes{b:?}"),
+            Value::List(l) => f.debug_list().entries(l.iter()).finish(),
+            Value::Map(m) => f.debug_map().entries(m.iter()).finish(),
+            Value::Object(o) => write!(f, "{o:?}"),
+        }
+    }
+}
+
+/// Go `reflect.DeepEqual`: type-strict (`int` 1 ≠ `int64` 1 ≠ `float64` 1).
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Nil, Value::Nil) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Int64(a), Value::Int64(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::Bytes(a), Value::Bytes(b)) => a == b,
+            (Value::List(a), Value::List(b)) => Arc::ptr_eq(a, b) || a == b,
+            (Value::Map(a), Value::Map(b)) => Arc::ptr_eq(a, b) || a == b,
+            (Value::Object(a), Value::Object(b)) => {
+                Arc::ptr_eq(a, b)
+                    || (a.type_name() == b.type_name() && a.to_json_value() == b.to_json_value())
+            }
+            _ => false,
+        }
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::str(s)
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::from_string(s)
+    }
+}
+
+impl From<Str> for Value {
+    fn from(s: Str) -> Value {
+        Value::String(s)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(f: f64) -> Value {
+        Value::Float(f)
+    }
+}
+
+impl From<Vec<Value>> for Value {
+    fn from(v: Vec<Value>) -> Value {
+        Value::list(v)
+    }
+}
+
+impl From<Map> for Value {
+    fn from(m: Map) -> Value {
+        Value::map(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Value {
+        Value::str(s)
+    }
+
+    #[test]
+    fn go_v_formatting() {
+        let mut m = Map::new();
+        m.insert("b".into(), v("x"));
+        m.insert("a".into(), Value::Float(1.0));
+        assert_eq!(Value::map(m).to_go_string(), "map[a:1 b:x]");
+        assert_eq!(
+            Value::list(vec![v("a"), Value::Nil, Value::Float(1e6)]).to_go_string(),
+            "[a <nil> 1e+06]"
+        );
+        assert_eq!(Value::Float(123456.0).to_go_string(), "123456");
+        assert_eq!(Value::Float(1234567.0).to_go_string(), "1.234567e+06");
+        assert_eq!(Value::Float(0.00001).to_go_string(), "1e-05");
+        assert_eq!(Value::Float(0.5).to_go_string(), "0.5");
+    }
+
+    #[test]
+    fn truthiness() {
+        assert!(!Value::Int(0).is_truthy());
+        assert!(!Value::Float(0.0).is_truthy());
+        assert!(!Value::list(vec![]).is_truthy());
+        assert!(Value::str("0").is_truthy());
+    }
+}
