@@ -12,6 +12,8 @@
 //! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
 
 pub mod create;
+pub mod json;
 pub mod manifest;
 pub mod source;
 pub mod template;
+pub mod yaml;

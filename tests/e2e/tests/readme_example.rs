@@ -19,7 +19,10 @@ fn readme_example_renders_like_helm() {
     let matches = out.status.success() && out.stdout == golden;
     if KNOWN_FAILING {
         eprintln!("!!! README example is KNOWN FAILING (rendering not landed yet)");
-        assert!(!matches, "README example passes now: set KNOWN_FAILING to false");
+        assert!(
+            !matches,
+            "README example passes now: set KNOWN_FAILING to false"
+        );
     } else {
         assert!(
             matches,
