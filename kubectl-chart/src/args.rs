@@ -85,6 +85,7 @@ impl GlobalArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
 pub enum Command {
     /// create a new chart with the given name
     Create(crate::commands::create::CreateArgs),

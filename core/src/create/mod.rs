@@ -208,6 +208,7 @@ fn write_file(path: &Path, content: &[u8]) -> Result<(), CreateError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

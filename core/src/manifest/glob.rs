@@ -98,6 +98,7 @@ pub fn go_path_match(pattern: &str, name: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::go_path_match as m;
 

@@ -162,6 +162,7 @@ pub fn head_from_value(doc: &Value) -> Result<Head, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::template::Map;

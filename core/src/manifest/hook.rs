@@ -97,12 +97,12 @@ pub fn parse_weight(s: &str) -> i64 {
     s.parse::<i64>().unwrap_or(0)
 }
 
-/// Parses a `helm.sh/hook` value; `Err` when one of the events is unknown
+/// Parses a `helm.sh/hook` value; `None` when one of the events is unknown
 /// (Helm then skips the whole document).
-pub fn parse_events(value: &str) -> Result<Vec<HookEvent>, ()> {
+pub fn parse_events(value: &str) -> Option<Vec<HookEvent>> {
     value
         .split(',')
-        .map(|e| HookEvent::parse(&e.trim().to_lowercase()).ok_or(()))
+        .map(|e| HookEvent::parse(&e.trim().to_lowercase()))
         .collect()
 }
 
@@ -112,6 +112,7 @@ pub fn parse_delete_policies(value: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -119,10 +120,10 @@ mod tests {
     fn events_weights_policies() {
         assert_eq!(
             parse_events("pre-install, Post-Install"),
-            Ok(vec![HookEvent::PreInstall, HookEvent::PostInstall])
+            Some(vec![HookEvent::PreInstall, HookEvent::PostInstall])
         );
-        assert_eq!(parse_events("test-success"), Ok(vec![HookEvent::Test]));
-        assert!(parse_events("pre-install,bogus").is_err());
+        assert_eq!(parse_events("test-success"), Some(vec![HookEvent::Test]));
+        assert!(parse_events("pre-install,bogus").is_none());
         assert_eq!(parse_weight("5"), 5);
         assert_eq!(parse_weight("-3"), -3);
         assert_eq!(parse_weight("+3"), 3);

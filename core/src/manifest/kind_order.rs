@@ -124,6 +124,7 @@ pub fn sort_by_kind<T>(items: &mut [T], order: KindOrder, kind: impl Fn(&T) -> &
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -145,7 +145,7 @@ fn classify(path: &str, text: &str, head: Head, out: &mut Sorted) {
         });
         return;
     };
-    let Ok(events) = parse_events(&hook_value) else {
+    let Some(events) = parse_events(&hook_value) else {
         out.skipped_hooks.push(hook_value);
         return;
     };

@@ -80,6 +80,7 @@ fn split_go(re: &Regex, s: &str) -> Vec<(usize, usize)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -1,6 +1,8 @@
 //! Every case of the shared golden corpus (`../shared/corpus/cases.yaml`),
 //! run through the `kubectl-chart` binary and compared with Helm's bytes.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test code: failing loudly is the point
+
 use chart_e2e::golden::{self, Tally};
 use chart_e2e::{bin, report_missing_shared, shared_dir};
 

@@ -1,5 +1,7 @@
 //! `kubectl chart create` writes Helm 3.10's scaffold byte for byte.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test code: failing loudly is the point
+
 use std::path::Path;
 
 use chart_e2e::golden::scratch_dir;

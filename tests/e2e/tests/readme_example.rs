@@ -1,6 +1,8 @@
 //! The README's first command renders the example chart exactly as Helm
 //! does (golden recorded with `helm template hello examples/hello-web`).
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test code: failing loudly is the point
+
 use chart_e2e::{command, repo_root};
 
 /// Flip to `false` once rendering lands; while `true` the test asserts the

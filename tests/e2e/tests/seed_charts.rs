@@ -2,6 +2,8 @@
 //! `goldens/cases.yaml`, including `--set replicaCount=3`, the greetings
 //! checksum that follows the ConfigMap, and the missing-dependency error.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test code: failing loudly is the point
+
 use std::path::{Path, PathBuf};
 
 use chart_e2e::golden::{self, Case, Tally};
