@@ -14,4 +14,5 @@
 pub mod json;
 pub mod source;
 pub mod template;
+pub mod toml;
 pub mod yaml;

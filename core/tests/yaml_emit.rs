@@ -35,26 +35,35 @@ fn inputs() -> Map {
     cases
 }
 
-fn encode(func: &str, v: &Value) -> String {
-    match func {
+fn encode(func: &str, v: &Value) -> Option<String> {
+    Some(match func {
         "toYaml" => to_yaml(v),
         "toJson" => json::to_json(v).unwrap_or_default(),
         "toRawJson" => json::to_raw_json(v).unwrap_or_default(),
         "toPrettyJson" => json::to_pretty_json(v).unwrap_or_default(),
+        // `None`: the call fails (Go panics on a bare nil).
+        "toToml" if v.is_nil() => return None,
+        "toToml" => chart_core::toml::to_toml_string(v),
         other => panic!("unknown encoder {other}"),
-    }
+    })
 }
 
 fn check(func: &str) {
-    let expected: BTreeMap<String, BTreeMap<String, String>> =
+    let expected: BTreeMap<String, BTreeMap<String, Option<String>>> =
         serde_json::from_str(&fixture("encoders_expected.json")).unwrap();
     let mut cases = inputs();
     let all = Value::map(cases.clone());
     cases.insert("__all__".into(), all);
-    assert_eq!(cases.len(), expected.len(), "inputs and fixtures disagree; regenerate");
+    assert_eq!(
+        cases.len(),
+        expected.len(),
+        "inputs and fixtures disagree; regenerate"
+    );
     let mut failures = Vec::new();
     for (name, want) in &expected {
-        let input = cases.get(name.as_str()).unwrap_or_else(|| panic!("no input {name}"));
+        let input = cases
+            .get(name.as_str())
+            .unwrap_or_else(|| panic!("no input {name}"));
         let got = encode(func, input);
         if &got != want.get(func).unwrap() {
             failures.push(format!("{name}:\n got  {got:?}\n want {:?}", want[func]));
@@ -90,12 +99,19 @@ fn to_pretty_json_matches_helm() {
 }
 
 #[test]
+fn to_toml_matches_helm() {
+    check("toToml");
+}
+
+#[test]
 fn unencodable_values_give_empty_output() {
     let v = Value::list(vec![Value::Float(f64::NAN)]);
     assert_eq!(to_yaml(&v), "");
     assert!(json::to_json(&v).is_err());
     assert_eq!(
-        json::to_json(&Value::Float(f64::INFINITY)).unwrap_err().message,
+        json::to_json(&Value::Float(f64::INFINITY))
+            .unwrap_err()
+            .message,
         "json: unsupported value: +Inf"
     );
     let bytes = Value::Bytes(Arc::from(&b"hi"[..]));
