@@ -18,4 +18,5 @@ pub mod semver;
 pub mod source;
 pub mod sprig;
 pub mod template;
+pub mod toml;
 pub mod yaml;
