@@ -11,5 +11,7 @@
 //! - [`values`]: values coalescing, `--set` parsing, schema validation.
 //! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
 
+pub mod chart;
 pub mod source;
 pub mod template;
+pub mod values;
