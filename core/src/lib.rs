@@ -12,6 +12,10 @@
 //! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
 
 pub mod chart;
+pub mod create;
+pub mod json;
+pub mod manifest;
 pub mod source;
 pub mod template;
 pub mod values;
+pub mod yaml;

@@ -46,7 +46,10 @@ impl Files {
 
     /// `GetBytes`: the content, empty when absent.
     pub fn get_bytes(&self, name: &str) -> Arc<[u8]> {
-        self.files.get(name).cloned().unwrap_or_else(|| Arc::from(&[][..]))
+        self.files
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(&[][..]))
     }
 
     /// `Get`: the content as a string.
@@ -183,6 +186,7 @@ impl Object for Files {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -93,7 +93,9 @@ impl Glob {
             return Err(GlobError);
         }
         out.push('$');
-        Regex::new(&out).map(|re| Glob { re }).map_err(|_| GlobError)
+        Regex::new(&out)
+            .map(|re| Glob { re })
+            .map_err(|_| GlobError)
     }
 
     pub fn is_match(&self, name: &str) -> bool {
@@ -102,6 +104,7 @@ impl Glob {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

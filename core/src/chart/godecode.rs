@@ -86,10 +86,7 @@ pub fn string_list(v: &Value, ctx: FieldCtx<'_>) -> Result<Vec<String>, DecodeEr
 }
 
 /// A Go `map[string]string` field.
-pub fn string_map(
-    v: &Value,
-    ctx: FieldCtx<'_>,
-) -> Result<Vec<(String, String)>, DecodeError> {
+pub fn string_map(v: &Value, ctx: FieldCtx<'_>) -> Result<Vec<(String, String)>, DecodeError> {
     match v {
         Value::Nil => Ok(Vec::new()),
         Value::Map(m) => m
@@ -147,6 +144,7 @@ pub fn fields<'m>(map: &'m Map, names: &[&'static str]) -> Vec<(&'static str, &'
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -154,7 +152,7 @@ mod tests {
     fn numbers_become_strings_like_sigs_yaml() {
         assert_eq!(yaml_number_string(1.1), "1.1");
         assert_eq!(yaml_number_string(1.10), "1.1");
-        assert_eq!(yaml_number_string(3.14159265358979), "3.1415927");
+        assert_eq!(yaml_number_string(1.234567891234), "1.2345679");
         assert_eq!(yaml_number_string(12.0), "12");
     }
 }

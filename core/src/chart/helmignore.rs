@@ -137,24 +137,28 @@ fn go_base(path: &str) -> &str {
     trimmed.rsplit('/').next().unwrap_or(trimmed)
 }
 
+/// Go's `filepath.ErrBadPattern`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BadPattern;
+
 /// Go `path/filepath.Match` on Unix: `*` and `?` never match `/`,
 /// `[...]`/`[^...]` classes with ranges, `\` escapes. `Err` for a malformed
 /// pattern (Go's `ErrBadPattern`), checked over the whole pattern.
-pub fn go_match(pattern: &str, name: &str) -> Result<bool, ()> {
+pub fn go_match(pattern: &str, name: &str) -> Result<bool, BadPattern> {
     validate(pattern)?;
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
     Ok(match_from(&p, &n))
 }
 
-fn validate(p: &str) -> Result<(), ()> {
+fn validate(p: &str) -> Result<(), BadPattern> {
     let chars: Vec<char> = p.chars().collect();
     let mut i = 0;
     while i < chars.len() {
         match chars[i] {
             '\\' => {
                 if i + 1 >= chars.len() {
-                    return Err(());
+                    return Err(BadPattern);
                 }
                 i += 2;
             }
@@ -171,7 +175,7 @@ fn validate(p: &str) -> Result<(), ()> {
 /// A parsed character class: (negated, ranges); returns the index after `]`.
 type Class = (bool, Vec<(char, char)>);
 
-fn parse_class(p: &[char], start: usize) -> Result<(Class, usize), ()> {
+fn parse_class(p: &[char], start: usize) -> Result<(Class, usize), BadPattern> {
     let mut i = start + 1;
     let negated = p.get(i) == Some(&'^');
     if negated {
@@ -180,7 +184,7 @@ fn parse_class(p: &[char], start: usize) -> Result<(Class, usize), ()> {
     let mut ranges = Vec::new();
     let mut first = true;
     loop {
-        let c = *p.get(i).ok_or(())?;
+        let c = *p.get(i).ok_or(BadPattern)?;
         if c == ']' && !first {
             return Ok(((negated, ranges), i + 1));
         }
@@ -193,17 +197,17 @@ fn parse_class(p: &[char], start: usize) -> Result<(Class, usize), ()> {
             hi = h;
             i = after;
             if hi < lo {
-                return Err(());
+                return Err(BadPattern);
             }
         }
         ranges.push((lo, hi));
     }
 }
 
-fn class_char(p: &[char], i: usize) -> Result<(char, usize), ()> {
+fn class_char(p: &[char], i: usize) -> Result<(char, usize), BadPattern> {
     match p.get(i) {
-        None | Some('-') | Some(']') => Err(()),
-        Some('\\') => p.get(i + 1).map(|c| (*c, i + 2)).ok_or(()),
+        None | Some('-') | Some(']') => Err(BadPattern),
+        Some('\\') => p.get(i + 1).map(|c| (*c, i + 2)).ok_or(BadPattern),
         Some(c) => Ok((*c, i + 1)),
     }
 }
@@ -263,6 +267,7 @@ fn match_from(p: &[char], n: &[char]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -274,7 +279,7 @@ mod tests {
         assert_eq!(go_match("[a-c]x", "bx"), Ok(true));
         assert_eq!(go_match("[^a-c]x", "bx"), Ok(false));
         assert_eq!(go_match("a\\*", "a*"), Ok(true));
-        assert_eq!(go_match("[", "a"), Err(()));
+        assert_eq!(go_match("[", "a"), Err(BadPattern));
         assert_eq!(go_match("templates/.?*", "templates/.git"), Ok(true));
         assert_eq!(go_match("templates/.?*", "templates/."), Ok(false));
     }

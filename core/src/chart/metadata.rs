@@ -442,10 +442,7 @@ impl Lock {
         let mut m = Map::new();
         m.insert("generated".into(), Value::str(&self.generated));
         m.insert("digest".into(), Value::str(&self.digest));
-        m.insert(
-            "dependencies".into(),
-            dependencies_json(&self.dependencies),
-        );
+        m.insert("dependencies".into(), dependencies_json(&self.dependencies));
         Value::map(m)
     }
 }
@@ -477,7 +474,9 @@ fn put_list(m: &mut Map, key: &str, v: &[String]) {
 /// Helm's `sanitizeString`: whitespace becomes a space, non-printable
 /// characters are dropped.
 pub fn sanitize(s: &str) -> String {
-    if s.chars().all(|c| c == ' ' || (!c.is_whitespace() && is_print(c))) {
+    if s.chars()
+        .all(|c| c == ' ' || (!c.is_whitespace() && is_print(c)))
+    {
         return s.to_string();
     }
     s.chars()
@@ -570,6 +569,7 @@ pub fn go_quote(s: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -89,18 +89,22 @@ impl Chart {
     }
 
     /// Files in `crds/` with a manifest extension (`.yaml`, `.yml`,
-    /// `.json`, any case), this chart's first, then its subcharts'.
-    /// Names are full paths as Helm prints them (`chart/charts/sub/crds/x.yaml`).
-    pub fn crds(&self) -> Vec<(String, &File)> {
+    /// `.json`, any case), this chart's first, then its subcharts' (Helm's
+    /// `CRDObjects`).
+    pub fn crds(&self) -> Vec<Crd<'_>> {
         let mut out = Vec::new();
         self.collect_crds(self.name(), &mut out);
         out
     }
 
-    fn collect_crds<'a>(&'a self, full_path: &str, out: &mut Vec<(String, &'a File)>) {
+    fn collect_crds<'a>(&'a self, full_path: &str, out: &mut Vec<Crd<'a>>) {
         for f in &self.files {
             if f.name.starts_with("crds/") && has_manifest_extension(&f.name) {
-                out.push((format!("{full_path}/{}", f.name), f));
+                out.push(Crd {
+                    name: f.name.clone(),
+                    filename: format!("{full_path}/{}", f.name),
+                    file: f,
+                });
             }
         }
         for dep in &self.dependencies {
@@ -144,6 +148,17 @@ impl Chart {
     pub fn dependency(&self, name: &str) -> Option<&Chart> {
         self.dependencies.iter().find(|d| d.name() == name)
     }
+}
+
+/// A CRD file (Helm's `chart.CRD`).
+#[derive(Clone, Debug)]
+pub struct Crd<'a> {
+    /// Relative name, `crds/x.yaml` (what `helm template --include-crds`
+    /// prints after `# Source:`).
+    pub name: String,
+    /// Full path, `chart/charts/sub/crds/x.yaml`.
+    pub filename: String,
+    pub file: &'a File,
 }
 
 /// A template of the chart tree with its engine name.

@@ -132,7 +132,9 @@ fn coalesce_globals(log: &mut Log, dest: &GMap, src: &GMap, prefix: &str) {
             warn(
                 log,
                 105,
-                format!("warning: skipping globals because destination {GLOBAL_KEY} is not a table."),
+                format!(
+                    "warning: skipping globals because destination {GLOBAL_KEY} is not a table."
+                ),
             );
             return;
         }

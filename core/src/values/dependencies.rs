@@ -20,7 +20,11 @@ use crate::template::{Map, Value};
 /// Helm's `ProcessDependencies(chart, userValues)`: mutates the chart
 /// (aliases applied, disabled subcharts and their `dependencies` entries
 /// removed, import-values applied to the charts' default values).
-pub fn process_dependencies(chart: &mut Chart, user: &Map, log: &mut Log) -> Result<(), ValuesError> {
+pub fn process_dependencies(
+    chart: &mut Chart,
+    user: &Map,
+    log: &mut Log,
+) -> Result<(), ValuesError> {
     let mut node = Node::from_chart(std::mem::take(chart));
     let result = process_node(&mut node, user, log);
     *chart = node.into_chart();
@@ -29,7 +33,11 @@ pub fn process_dependencies(chart: &mut Chart, user: &Map, log: &mut Log) -> Res
 
 /// `ProcessDependencies` then `CoalesceValues` on the same value graph, as
 /// `helm install/template` run them: the `.Values` of the root chart.
-pub fn process_and_coalesce(chart: &mut Chart, user: &Map, log: &mut Log) -> Result<Map, ValuesError> {
+pub fn process_and_coalesce(
+    chart: &mut Chart,
+    user: &Map,
+    log: &mut Log,
+) -> Result<Map, ValuesError> {
     let mut node = Node::from_chart(std::mem::take(chart));
     let result = process_node(&mut node, user, log).and_then(|()| {
         let dest = from_map(user);
@@ -250,7 +258,10 @@ fn process_import_values(c: &mut Node, log: &mut Log) -> Result<(), ValuesError>
         .dependencies
         .iter()
         .enumerate()
-        .filter_map(|(i, d)| d.as_ref().map(|d| (i, d.name.clone(), d.import_values.clone())))
+        .filter_map(|(i, d)| {
+            d.as_ref()
+                .map(|d| (i, d.name.clone(), d.import_values.clone()))
+        })
         .collect();
     for (i, name, import_values) in names {
         let mut outiv = Vec::new();

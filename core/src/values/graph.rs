@@ -27,13 +27,6 @@ impl G {
         matches!(self, G::Other(Value::Nil))
     }
 
-    pub fn as_map(&self) -> Option<&GMap> {
-        match self {
-            G::Map(m) => Some(m),
-            G::Other(_) => None,
-        }
-    }
-
     pub fn from_value(v: &Value) -> G {
         match v {
             Value::Map(m) => G::Map(from_map(m)),
@@ -61,7 +54,9 @@ pub fn new_map() -> GMap {
 /// A fresh graph from a value map (Go `copystructure.Copy`).
 pub fn from_map(m: &Map) -> GMap {
     Rc::new(RefCell::new(
-        m.iter().map(|(k, v)| (k.clone(), G::from_value(v))).collect(),
+        m.iter()
+            .map(|(k, v)| (k.clone(), G::from_value(v)))
+            .collect(),
     ))
 }
 

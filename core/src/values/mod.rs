@@ -50,7 +50,12 @@ pub fn table<'a>(values: &'a Map, path: &str) -> Result<&'a Map, String> {
     for seg in path.split('.') {
         match cur.get(seg) {
             Some(Value::Map(m)) => cur = m,
-            _ => return Err(format!("{} is not a table", crate::chart::metadata::go_quote(seg))),
+            _ => {
+                return Err(format!(
+                    "{} is not a table",
+                    crate::chart::metadata::go_quote(seg)
+                ));
+            }
         }
     }
     Ok(cur)
@@ -71,9 +76,9 @@ pub fn path_value<'a>(values: &'a Map, path: &str) -> Option<&'a Value> {
 /// Parses a values document (values.yaml or a `-f` file) with Helm's YAML
 /// semantics; a null document is an empty map.
 pub fn parse_values_document(text: &str) -> Result<Map, ParseValuesError> {
-    match crate::chart::yaml_bridge::parse_document(text) {
-        Ok(Value::Nil) => Ok(Map::new()),
+    match crate::chart::yaml_bridge::parse_values(text) {
         Ok(Value::Map(m)) => Ok((*m).clone()),
+        Ok(Value::Nil) => Ok(Map::new()),
         Ok(other) => Err(ParseValuesError::NotAMap(json_kind(&other))),
         Err(e) => Err(ParseValuesError::Yaml(e)),
     }

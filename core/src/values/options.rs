@@ -82,7 +82,9 @@ impl ValueOptions {
         for value in &self.file_values {
             let mut reader = |rs: &str| -> Result<Value, String> {
                 let bytes = read(rs)?;
-                Ok(Value::from_string(String::from_utf8_lossy(&bytes).into_owned()))
+                Ok(Value::from_string(
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                ))
             };
             strvals::parse_into_file(value, &mut base, &mut reader)
                 .map_err(|e| ValuesError(format!("failed parsing --set-file data: {e}")))?;

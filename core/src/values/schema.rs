@@ -19,7 +19,9 @@ use crate::template::{Map, Value};
 /// Schema validation failed; `Display` is Helm's full message (ending in a
 /// newline, as Helm's does).
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("values don't meet the specifications of the schema(s) in the following chart(s):\n{details}")]
+#[error(
+    "values don't meet the specifications of the schema(s) in the following chart(s):\n{details}"
+)]
 pub struct SchemaError {
     /// The per-chart report (`chart:\n- field: problem\n…`).
     pub details: String,
@@ -119,8 +121,8 @@ pub fn values_to_json(v: &Value) -> serde_json::Value {
 }
 
 fn validate_single(values: &Map, schema: &[u8]) -> Result<(), SingleError> {
-    let schema: serde_json::Value = serde_json::from_slice(schema)
-        .map_err(|e| SingleError::Schema(format!("{e}\n")))?;
+    let schema: serde_json::Value =
+        serde_json::from_slice(schema).map_err(|e| SingleError::Schema(format!("{e}\n")))?;
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft7)
         .should_validate_formats(true)
@@ -129,12 +131,12 @@ fn validate_single(values: &Map, schema: &[u8]) -> Result<(), SingleError> {
     let instance = values_to_json(&Value::map(values.clone()));
     let mut list = Vec::new();
     for err in validator.iter_errors(&instance) {
-        let mut segments: Vec<String> = err
+        let segments: Vec<String> = err
             .instance_path()
             .segments()
             .map(|s| s.to_string())
             .collect();
-        describe(err.kind(), err.instance(), &mut segments, &mut list);
+        describe(err.kind(), err.instance(), &segments, &mut list);
     }
     if list.is_empty() {
         Ok(())
@@ -180,19 +182,25 @@ fn num(v: &serde_json::Value) -> String {
 fn describe(
     kind: &ValidationErrorKind,
     instance: &serde_json::Value,
-    segments: &mut Vec<String>,
+    segments: &[String],
     out: &mut Vec<(String, String)>,
 ) {
     let field = field_of(segments);
     let msg = match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             for p in unexpected {
-                out.push((field.clone(), format!("Additional property {p} is not allowed")));
+                out.push((
+                    field.clone(),
+                    format!("Additional property {p} is not allowed"),
+                ));
             }
             return;
         }
         ValidationErrorKind::Required { property } => {
-            let name = property.as_str().map(str::to_string).unwrap_or_else(|| property.to_string());
+            let name = property
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| property.to_string());
             format!("{name} is required")
         }
         ValidationErrorKind::Type { kind } => {
@@ -213,7 +221,10 @@ fn describe(
                 .as_array()
                 .map(|a| a.iter().map(|v| v.to_string()).collect())
                 .unwrap_or_default();
-            format!("{field} must be one of the following: {}", allowed.join(", "))
+            format!(
+                "{field} must be one of the following: {}",
+                allowed.join(", ")
+            )
         }
         ValidationErrorKind::Constant { expected_value } => {
             format!("{field} does not match: {expected_value}")
@@ -238,7 +249,9 @@ fn describe(
         }
         ValidationErrorKind::Pattern { pattern } => format!("Does not match pattern '{pattern}'"),
         ValidationErrorKind::Format { format } => format!("Does not match format '{format}'"),
-        ValidationErrorKind::MinItems { limit } => format!("Array must have at least {limit} items"),
+        ValidationErrorKind::MinItems { limit } => {
+            format!("Array must have at least {limit} items")
+        }
         ValidationErrorKind::MaxItems { limit } => format!("Array must have at most {limit} items"),
         ValidationErrorKind::UniqueItems => "array items must be unique".to_string(),
         ValidationErrorKind::Contains => "At least one of the items must match".to_string(),
@@ -249,10 +262,16 @@ fn describe(
             format!("Must have at most {limit} properties")
         }
         ValidationErrorKind::MultipleOf { multiple_of } => {
-            format!("Must be a multiple of {}", format_float(*multiple_of, 'g', -1))
+            format!(
+                "Must be a multiple of {}",
+                format_float(*multiple_of, 'g', -1)
+            )
         }
-        ValidationErrorKind::AnyOf { .. } => "Must validate at least one schema (anyOf)".to_string(),
-        ValidationErrorKind::OneOfMultipleValid { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+        ValidationErrorKind::AnyOf { .. } => {
+            "Must validate at least one schema (anyOf)".to_string()
+        }
+        ValidationErrorKind::OneOfMultipleValid { .. }
+        | ValidationErrorKind::OneOfNotValid { .. } => {
             "Must validate one and only one schema (oneOf)".to_string()
         }
         ValidationErrorKind::Not { .. } => "Must not validate the schema (not)".to_string(),

@@ -125,7 +125,9 @@ impl Parser<'_, '_> {
         };
         match last {
             '[' => {
-                let i = self.key_index().map_err(|e| wrap("error parsing index", e))?;
+                let i = self
+                    .key_index()
+                    .map_err(|e| wrap("error parsing index", e))?;
                 let list = match data.get(k.as_str()) {
                     None => Vec::new(),
                     Some(Value::List(l)) => l.to_vec(),
@@ -246,7 +248,7 @@ impl Parser<'_, '_> {
                 list,
                 Err(msg(format!(
                     "unexpected data at end of array index: {}",
-                    quote(&k)
+                    quote_runes(&k)
                 ))),
             );
         }
@@ -386,7 +388,10 @@ fn set_index(list: &mut Vec<Value>, i: i64, v: Value) -> PResult<()> {
 fn go_atoi(s: &str) -> Result<i64, String> {
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("strconv.Atoi: parsing {}: invalid syntax", quote(s)));
+        return Err(format!(
+            "strconv.Atoi: parsing {}: invalid syntax",
+            quote(s)
+        ));
     }
     s.parse::<i64>()
         .map_err(|_| format!("strconv.Atoi: parsing {}: value out of range", quote(s)))
@@ -436,6 +441,22 @@ pub fn json_to_value(v: serde_json::Value) -> Value {
 
 fn quote(s: &str) -> String {
     crate::chart::metadata::go_quote(s)
+}
+
+/// Go `%q` of a `[]rune`: each rune as a quoted character, `['a' 'b']`.
+fn quote_runes(s: &str) -> String {
+    let items: Vec<String> = s
+        .chars()
+        .map(|c| match c {
+            '\'' => "'\\''".to_string(),
+            '"' => "'\"'".to_string(),
+            c => {
+                let q = quote(&c.to_string());
+                format!("'{}'", &q[1..q.len() - 1])
+            }
+        })
+        .collect();
+    format!("[{}]", items.join(" "))
 }
 
 fn run(s: &str, dest: &mut Map, mode: Mode<'_, '_>) -> Result<(), StrvalsError> {
@@ -560,7 +581,7 @@ fn literal_key(chars: &[char], pos: usize, data: &mut Map) -> Result<usize, Strv
             if !rest.is_empty() {
                 return Err(StrvalsError(format!(
                     "unexpected data at end of array index: {}",
-                    quote(&rest)
+                    quote_runes(&rest)
                 )));
             }
             let end = match last {

@@ -57,9 +57,9 @@ fn detect_content_type(raw: &[u8]) -> &'static str {
     if head.len() > 262 && &head[257..262] == b"ustar" {
         return "application/x-tar";
     }
-    let binary = head
-        .iter()
-        .any(|&b| b <= 0x08 || b == 0x0B || (0x0E..=0x1A).contains(&b) || (0x1C..=0x1F).contains(&b));
+    let binary = head.iter().any(|&b| {
+        b <= 0x08 || b == 0x0B || (0x0E..=0x1A).contains(&b) || (0x1C..=0x1F).contains(&b)
+    });
     if binary {
         "application/octet-stream"
     } else {
@@ -128,7 +128,11 @@ pub fn archive_files(raw: &[u8]) -> Result<Vec<BufferedFile>, LoadError> {
             continue;
         }
 
-        let delimiter = if header_name.contains('\\') { '\\' } else { '/' };
+        let delimiter = if header_name.contains('\\') {
+            '\\'
+        } else {
+            '/'
+        };
         let mut parts = header_name.split(delimiter);
         let first = parts.next().unwrap_or("");
         let n: Vec<&str> = parts.collect();
@@ -145,7 +149,9 @@ pub fn archive_files(raw: &[u8]) -> Result<Vec<BufferedFile>, LoadError> {
             )));
         }
         if n.starts_with("..") {
-            return Err(LoadError::msg("chart illegally references parent directory"));
+            return Err(LoadError::msg(
+                "chart illegally references parent directory",
+            ));
         }
         if is_drive_path(&n) {
             return Err(LoadError::msg("chart contains illegally named files"));
@@ -195,6 +201,7 @@ pub fn archive_files(raw: &[u8]) -> Result<Vec<BufferedFile>, LoadError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -93,9 +93,8 @@ fn walk(
                 path.display()
             )));
         }
-        let mut data = std::fs::read(&path).map_err(|e| {
-            LoadError::msg(format!("error reading {n}: {}", go_io_message(&e)))
-        })?;
+        let mut data = std::fs::read(&path)
+            .map_err(|e| LoadError::msg(format!("error reading {n}: {}", go_io_message(&e))))?;
         if data.starts_with(UTF8_BOM) {
             data.drain(..UTF8_BOM.len());
         }

@@ -11,7 +11,7 @@ pub use archive::{MAX_DECOMPRESSED_CHART_SIZE, MAX_DECOMPRESSED_FILE_SIZE, archi
 pub use dir::dir_files;
 
 use super::godecode::DecodeError;
-use super::metadata::{API_VERSION_V1, Lock, Metadata};
+use super::metadata::{API_VERSION_V1, Lock};
 use super::{Chart, File};
 use crate::source::LineCol;
 use crate::template::Value;
@@ -148,7 +148,11 @@ pub(crate) fn go_io_message(e: &std::io::Error) -> String {
 fn parse_yaml(data: &[u8], file: &str) -> Result<Value, LoadError> {
     let text = String::from_utf8_lossy(data);
     crate::chart::yaml_bridge::parse_document(&text).map_err(|e| {
-        LoadError::at(format!("cannot load {file}: {}", e.helm_message), file, e.pos)
+        LoadError::at(
+            format!("cannot load {file}: {}", e.helm_message),
+            file,
+            e.pos,
+        )
     })
 }
 
@@ -206,20 +210,14 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
                 }
             }
             "values.yaml" => {
-                c.values = match parse_yaml(&data, "values.yaml")? {
-                    Value::Nil => Value::empty_map(),
-                    v @ Value::Map(_) => v,
-                    other => {
-                        return Err(LoadError::at(
-                            format!(
-                                "cannot load values.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                                json_kind(&other)
-                            ),
-                            "values.yaml",
-                            None,
-                        ));
-                    }
-                };
+                let text = String::from_utf8_lossy(&data);
+                c.values = crate::chart::yaml_bridge::parse_values(&text).map_err(|e| {
+                    LoadError::at(
+                        format!("cannot load values.yaml: {}", e.helm_message),
+                        "values.yaml",
+                        e.pos,
+                    )
+                })?;
             }
             "values.schema.json" => c.schema = Some(data),
             "requirements.yaml" => {
@@ -252,9 +250,9 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
     if !have_metadata {
         return Err(LoadError::msg("Chart.yaml file is missing"));
     }
-    c.metadata.validate().map_err(|m| {
-        LoadError::at(format!("validation: {m}"), "Chart.yaml", None)
-    })?;
+    c.metadata
+        .validate()
+        .map_err(|m| LoadError::at(format!("validation: {m}"), "Chart.yaml", None))?;
 
     for (n, files) in subcharts {
         if n.starts_with('_') || n.starts_with('.') {
@@ -304,16 +302,5 @@ fn go_ext(name: &str) -> &str {
     match name[base_start..].rfind('.') {
         Some(i) => &name[base_start + i..],
         None => "",
-    }
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Nil => "null",
-        Value::Bool(_) => "bool",
-        Value::Int(_) | Value::Int64(_) | Value::Float(_) => "number",
-        Value::String(_) | Value::Bytes(_) => "string",
-        Value::List(_) => "array",
-        Value::Map(_) | Value::Object(_) => "object",
     }
 }
