@@ -3,14 +3,18 @@
 //! `IsCompatibleRange` used when matching subcharts to dependencies.
 
 use super::metadata::Metadata;
+use crate::semver::{Constraints, Version};
 
 /// Helm's `chartutil.IsCompatibleRange`: false when either side fails to
 /// parse, else whether the version satisfies the constraint.
 pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
-    // TEMPORARY until `crate::semver` (Masterminds constraints) lands on
-    // main: an empty constraint never parses in Masterminds; anything else
-    // is accepted.
-    !constraint.trim().is_empty() && !version.is_empty()
+    let Ok(v) = Version::parse(version) else {
+        return false;
+    };
+    let Ok(c) = Constraints::parse(constraint) else {
+        return false;
+    };
+    c.matches(&v)
 }
 
 /// The install/template check: `kube_version` is printed as given (Helm
@@ -31,7 +35,6 @@ mod tests {
     use super::*;
 
     #[test]
-    #[ignore = "needs crate::semver (Masterminds constraints), not on main yet"]
     fn kube_version_wording() {
         let md = Metadata {
             kube_version: ">= 1.22.0-0".into(),
@@ -48,5 +51,9 @@ mod tests {
         };
         // Prerelease versions only match constraints with a prerelease.
         assert!(check_kube_version(&md, "v1.29.0-eks-1").is_err());
+        // Masterminds rejects an empty constraint, so a dependency without
+        // a version never matches a vendored chart.
+        assert!(!is_compatible_range("", "1.0.0"));
+        assert!(is_compatible_range("2.x.x", "2.31.4"));
     }
 }

@@ -2,13 +2,9 @@
 //! `Maintainer`, `Dependency` and `Lock` types, decoded with Go's rules,
 //! validated with Helm's messages, and viewed as Go `encoding/json` would.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
-
-use regex::Regex;
-
 use super::godecode::{self, DecodeError, FieldCtx};
 use crate::template::{Map, Value};
+use std::collections::BTreeMap;
 
 /// `apiVersion: v1` (Helm 2 charts; dependencies in requirements.yaml).
 pub const API_VERSION_V1: &str = "v1";
@@ -503,37 +499,7 @@ fn is_print(c: char) -> bool {
 /// Masterminds `semver.NewVersion` acceptance (lenient: `v` prefix, missing
 /// minor/patch allowed).
 pub fn is_valid_semver(v: &str) -> bool {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(
-            r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$",
-        )
-        .ok()
-    });
-    let Some(re) = re else { return false };
-    let Some(caps) = re.captures(v) else {
-        return false;
-    };
-    // Numeric parts must fit in a uint64.
-    for i in 1..=3 {
-        if let Some(m) = caps.get(i)
-            && m.as_str().trim_start_matches('.').parse::<u64>().is_err()
-        {
-            return false;
-        }
-    }
-    // Numeric prerelease identifiers may not have leading zeros.
-    if let Some(pre) = caps.get(5) {
-        for ident in pre.as_str().split('.') {
-            if ident.len() > 1
-                && ident.starts_with('0')
-                && ident.bytes().all(|b| b.is_ascii_digit())
-            {
-                return false;
-            }
-        }
-    }
-    true
+    crate::semver::Version::parse(v).is_ok()
 }
 
 /// Go `strconv.Quote` for the messages that use `%q`.
