@@ -11,5 +11,6 @@
 //! - [`values`]: values coalescing, `--set` parsing, schema validation.
 //! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
 
+pub mod release;
 pub mod source;
 pub mod template;
