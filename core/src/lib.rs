@@ -11,6 +11,8 @@
 //! - [`values`]: values coalescing, `--set` parsing, schema validation.
 //! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
 
+pub mod kube;
 pub mod release;
 pub mod source;
+pub mod storage;
 pub mod template;
