@@ -11,6 +11,7 @@
 //! - [`values`]: values coalescing, `--set` parsing, schema validation.
 //! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
 
+pub mod action;
 pub mod kube;
 pub mod release;
 pub mod source;

@@ -404,10 +404,8 @@ fn make_ready(obj: &mut Json, kind: &str) {
             obj["status"] =
                 json!({"phase": "Succeeded", "conditions": [{"type": "Ready", "status": "True"}]});
         }
-        "Service" => {
-            if obj.pointer("/spec/clusterIP").is_none() {
-                set_path(obj, &["spec", "clusterIP"], json!("10.0.0.1"));
-            }
+        "Service" if obj.pointer("/spec/clusterIP").is_none() => {
+            set_path(obj, &["spec", "clusterIP"], json!("10.0.0.1"));
         }
         "PersistentVolumeClaim" => {
             obj["status"] = json!({"phase": "Bound"});

@@ -240,13 +240,13 @@ pub fn json_merge_diff(original: &Json, modified: &Json) -> Json {
             for (k, ov) in o {
                 if !m.contains_key(k) {
                     out.insert(k.clone(), Json::Null);
-                } else if let Some(mv) = m.get(k) {
-                    if mv != ov {
-                        if ov.is_object() && mv.is_object() {
-                            out.insert(k.clone(), json_merge_diff(ov, mv));
-                        } else {
-                            out.insert(k.clone(), mv.clone());
-                        }
+                } else if let Some(mv) = m.get(k)
+                    && mv != ov
+                {
+                    if ov.is_object() && mv.is_object() {
+                        out.insert(k.clone(), json_merge_diff(ov, mv));
+                    } else {
+                        out.insert(k.clone(), mv.clone());
                     }
                 }
             }

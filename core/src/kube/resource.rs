@@ -171,6 +171,11 @@ fn push_object(
     Ok(())
 }
 
+/// Decodes one YAML document to JSON (`Null` when empty).
+pub fn parse_yaml_document(text: &str) -> Result<Json, String> {
+    yaml_shim::parse_document(text)
+}
+
 /// Sets a nested field, creating objects on the way.
 pub fn set_path(obj: &mut Json, path: &[&str], value: Json) {
     let mut cur = obj;

@@ -87,6 +87,13 @@ impl Timestamp {
         }
     }
 
+    /// Nanoseconds since the Unix epoch (for sorting; 0 for the zero time).
+    pub fn unix_nanos(&self) -> i64 {
+        self.0
+            .and_then(|t| t.timestamp_nanos_opt())
+            .unwrap_or(0)
+    }
+
     /// Seconds since the Unix epoch (0 for the zero time).
     pub fn unix(&self) -> i64 {
         self.0.map(|t| t.timestamp()).unwrap_or(0)
