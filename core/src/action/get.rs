@@ -13,7 +13,12 @@ pub fn run(cfg: &Configuration, name: &str, version: i64) -> Result<Release, Act
 
 /// User-supplied values, or with `all` the values computed with the
 /// stored chart's defaults.
-pub fn values(cfg: &Configuration, name: &str, version: i64, all: bool) -> Result<Map, ActionError> {
+pub fn values(
+    cfg: &Configuration,
+    name: &str,
+    version: i64,
+    all: bool,
+) -> Result<Map, ActionError> {
     let rel = run(cfg, name, version)?;
     if all {
         let defaults = rel

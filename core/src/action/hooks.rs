@@ -7,9 +7,15 @@ use std::time::Duration;
 
 use super::{ActionError, Configuration};
 use crate::kube::{apply, resource, wait};
-use crate::release::{Hook, HookDeletePolicy, HookEvent, HookExecution, HookPhase, Release, Timestamp};
+use crate::release::{
+    Hook, HookDeletePolicy, HookEvent, HookExecution, HookPhase, Release, Timestamp,
+};
 
-fn delete_hook_by_policy(cfg: &Configuration, h: &Hook, policy: HookDeletePolicy) -> Result<(), ActionError> {
+fn delete_hook_by_policy(
+    cfg: &Configuration,
+    h: &Hook,
+    policy: HookDeletePolicy,
+) -> Result<(), ActionError> {
     if h.kind == "CustomResourceDefinition" || !h.has_delete_policy(policy) {
         return Ok(());
     }
@@ -28,18 +34,26 @@ fn delete_hook_by_policy(cfg: &Configuration, h: &Hook, policy: HookDeletePolicy
 }
 
 /// Runs the hooks of `rel` for `event`, updating `rel.hooks[..].last_run`.
-pub fn exec_hook(cfg: &Configuration, rel: &mut Release, event: HookEvent, timeout: Duration) -> Result<(), ActionError> {
+pub fn exec_hook(
+    cfg: &Configuration,
+    rel: &mut Release,
+    event: HookEvent,
+    timeout: Duration,
+) -> Result<(), ActionError> {
     let mut executing: Vec<usize> = (0..rel.hooks.len())
         .filter(|i| rel.hooks[*i].has_event(event))
         .collect();
     // Stable sort by (weight, name), as Helm's hookByWeight.
     executing.sort_by(|a, b| {
         let (ha, hb) = (&rel.hooks[*a], &rel.hooks[*b]);
-        ha.weight.cmp(&hb.weight).then_with(|| ha.name.cmp(&hb.name))
+        ha.weight
+            .cmp(&hb.weight)
+            .then_with(|| ha.name.cmp(&hb.name))
     });
     for &i in &executing {
         if rel.hooks[i].delete_policies.is_empty() {
-            rel.hooks[i].delete_policies = vec![HookDeletePolicy::BeforeHookCreation.as_str().to_string()];
+            rel.hooks[i].delete_policies =
+                vec![HookDeletePolicy::BeforeHookCreation.as_str().to_string()];
         }
         let hook = rel.hooks[i].clone();
         delete_hook_by_policy(cfg, &hook, HookDeletePolicy::BeforeHookCreation)?;

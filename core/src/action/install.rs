@@ -59,14 +59,21 @@ impl Default for Install {
 
 impl Install {
     /// Installs `chart` with the user-supplied values `vals`.
-    pub fn run(&mut self, cfg: &Configuration, chart: &dyn ChartSource, vals: &Map) -> Result<Release, ActionError> {
+    pub fn run(
+        &mut self,
+        cfg: &Configuration,
+        chart: &dyn ChartSource,
+        vals: &Map,
+    ) -> Result<Release, ActionError> {
         cfg.is_reachable()?;
         self.available_name(cfg)?;
         let stored_chart = chart.stored(vals)?;
         let crds = chart.crds();
         if !self.skip_crds && !crds.is_empty() {
             if self.dry_run {
-                (cfg.log)("WARNING: This chart or one of its subcharts contains CRDs. Rendering may fail or contain inaccuracies.");
+                (cfg.log)(
+                    "WARNING: This chart or one of its subcharts contains CRDs. Rendering may fail or contain inaccuracies.",
+                );
             } else {
                 install_crds(cfg, &crds)?;
             }
@@ -154,7 +161,13 @@ impl Install {
         }
         if self.wait {
             let mut progress = cfg.wait_progress();
-            wait::wait_for_resources(cfg.kube(), resources, self.timeout, self.wait_for_jobs, &mut progress)?;
+            wait::wait_for_resources(
+                cfg.kube(),
+                resources,
+                self.timeout,
+                self.wait_for_jobs,
+                &mut progress,
+            )?;
         }
         if !self.disable_hooks {
             hooks::exec_hook(cfg, rel, HookEvent::PostInstall, self.timeout)
@@ -172,7 +185,12 @@ impl Install {
         Ok(())
     }
 
-    fn fail_release(&self, cfg: &Configuration, rel: &mut Release, err: ActionError) -> ActionError {
+    fn fail_release(
+        &self,
+        cfg: &Configuration,
+        rel: &mut Release,
+        err: ActionError,
+    ) -> ActionError {
         rel.set_status(
             Status::Failed,
             format!("Release {:?} failed: {err}", self.release_name),
@@ -220,7 +238,9 @@ impl Install {
         if st.is_pending() {
             (cfg.log)(ERR_PENDING);
         }
-        Err(ActionError::msg("cannot re-use a name that is still in use"))
+        Err(ActionError::msg(
+            "cannot re-use a name that is still in use",
+        ))
     }
 
     fn replace_release(&self, cfg: &Configuration, rel: &mut Release) -> Result<(), ActionError> {
@@ -267,13 +287,23 @@ pub fn install_crds(cfg: &Configuration, crds: &[(String, String)]) -> Result<()
             Err(e) if e.is_already_exists() => {
                 (cfg.log)(&format!("CRD {name} is already present. Skipping."));
             }
-            Err(e) => return Err(ActionError::msg(format!("failed to install CRD {name}: {e}"))),
+            Err(e) => {
+                return Err(ActionError::msg(format!(
+                    "failed to install CRD {name}: {e}"
+                )));
+            }
         }
     }
     if !created.is_empty() {
         cfg.kube().reset_discovery();
         let mut progress = cfg.wait_progress();
-        wait::wait_for_resources(cfg.kube(), &created, Duration::from_secs(60), false, &mut progress)?;
+        wait::wait_for_resources(
+            cfg.kube(),
+            &created,
+            Duration::from_secs(60),
+            false,
+            &mut progress,
+        )?;
         cfg.kube().reset_discovery();
     }
     Ok(())

@@ -57,7 +57,11 @@ impl List {
             m.push(Status::Uninstalling);
         }
         if self.pending {
-            m.extend([Status::PendingInstall, Status::PendingRollback, Status::PendingUpgrade]);
+            m.extend([
+                Status::PendingInstall,
+                Status::PendingRollback,
+                Status::PendingUpgrade,
+            ]);
         }
         if self.failed {
             m.push(Status::Failed);
@@ -78,9 +82,10 @@ impl List {
         } else {
             Some(Regex::new(&self.filter).map_err(|e| ActionError::msg(e.to_string()))?)
         };
-        let mut results = cfg.releases.driver.list(&|r: &Release| {
-            filter.as_ref().is_none_or(|re| re.is_match(&r.name))
-        })?;
+        let mut results = cfg
+            .releases
+            .driver
+            .list(&|r: &Release| filter.as_ref().is_none_or(|re| re.is_match(&r.name)))?;
         let mask = self.state_mask();
         if mask != vec![Status::Superseded] {
             results = latest_per_release(results);
@@ -112,7 +117,12 @@ impl List {
                 Sorter::ByDateDesc
             };
         }
-        let date = |r: &Release| r.info.as_ref().map(|i| i.last_deployed.unix_nanos()).unwrap_or(0);
+        let date = |r: &Release| {
+            r.info
+                .as_ref()
+                .map(|i| i.last_deployed.unix_nanos())
+                .unwrap_or(0)
+        };
         match sorter {
             Sorter::ByNameAsc => rels.sort_by(|a, b| a.name.cmp(&b.name)),
             Sorter::ByNameDesc => rels.sort_by(|a, b| b.name.cmp(&a.name)),

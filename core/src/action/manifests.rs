@@ -80,7 +80,11 @@ pub fn sort_for(manifest: &str, order: &[&str]) -> Result<Vec<ManifestDoc>, Stri
     for content in split_manifests(manifest) {
         let head: Json = crate::kube::resource::parse_yaml_document(&content)?;
         docs.push(ManifestDoc {
-            kind: head.get("kind").and_then(Json::as_str).unwrap_or("").to_string(),
+            kind: head
+                .get("kind")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_string(),
             name: head
                 .pointer("/metadata/name")
                 .and_then(Json::as_str)
@@ -108,7 +112,12 @@ pub fn filter_manifests_to_keep(docs: Vec<ManifestDoc>) -> (Vec<ManifestDoc>, Ve
     for d in docs {
         match d.annotations.get(crate::kube::apply::RESOURCE_POLICY_ANNO) {
             None => remaining.push(d),
-            Some(p) if p.trim().eq_ignore_ascii_case(crate::kube::apply::KEEP_POLICY) => keep.push(d),
+            Some(p)
+                if p.trim()
+                    .eq_ignore_ascii_case(crate::kube::apply::KEEP_POLICY) =>
+            {
+                keep.push(d)
+            }
             Some(_) => {}
         }
     }

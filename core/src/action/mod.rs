@@ -104,7 +104,12 @@ pub trait ChartSource {
     fn crds(&self) -> Vec<(String, String)>;
     /// Renders with the user-supplied `vals`. `defaults` replaces the
     /// chart's own default values when set (`--reuse-values`).
-    fn render(&self, vals: &Map, defaults: Option<&Map>, opts: &RenderOptions) -> Result<Rendered, ActionError>;
+    fn render(
+        &self,
+        vals: &Map,
+        defaults: Option<&Map>,
+        opts: &RenderOptions,
+    ) -> Result<Rendered, ActionError>;
     /// The chart's `type` (`application`, `library` or empty).
     fn chart_type(&self) -> String {
         String::new()
@@ -148,14 +153,12 @@ impl Configuration {
 
     /// Server version and API versions.
     pub fn capabilities(&self) -> Result<Capabilities, ActionError> {
-        let v = self
-            .client
-            .server_version()
-            .map_err(|e| ActionError::msg(format!("could not get server version from Kubernetes: {e}")))?;
-        let api_versions = self
-            .client
-            .api_versions()
-            .map_err(|e| ActionError::msg(format!("could not get apiVersions from Kubernetes: {e}")))?;
+        let v = self.client.server_version().map_err(|e| {
+            ActionError::msg(format!("could not get server version from Kubernetes: {e}"))
+        })?;
+        let api_versions = self.client.api_versions().map_err(|e| {
+            ActionError::msg(format!("could not get apiVersions from Kubernetes: {e}"))
+        })?;
         Ok(Capabilities {
             kube_version: v.git_version,
             kube_major: v.major,
@@ -199,7 +202,9 @@ pub fn validate_release_name(name: &str) -> Result<(), ActionError> {
     if name.is_empty() {
         return Err(ActionError::msg("no name provided"));
     }
-    let ok = Regex::new(VALID_NAME).map(|re| re.is_match(name)).unwrap_or(false);
+    let ok = Regex::new(VALID_NAME)
+        .map(|re| re.is_match(name))
+        .unwrap_or(false);
     if name.len() > 53 || !ok {
         return Err(ActionError::msg(format!(
             "invalid release name, must match regex {VALID_NAME} and the length must not be longer than 53"

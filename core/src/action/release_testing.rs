@@ -22,7 +22,8 @@ pub fn run(
     only: &[String],
     skip: &[String],
 ) -> Result<Release, Box<TestFailure>> {
-    let fail = |release: Option<Release>, error: ActionError| Box::new(TestFailure { release, error });
+    let fail =
+        |release: Option<Release>, error: ActionError| Box::new(TestFailure { release, error });
     cfg.is_reachable().map_err(|e| fail(None, e))?;
     if validate_release_name(name).is_err() {
         return Err(fail(

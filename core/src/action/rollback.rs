@@ -86,10 +86,18 @@ impl Rollback {
             chart: previous.chart.clone(),
             config: previous.config.clone(),
             info: Some(Info {
-                first_deployed: current.info.as_ref().map(|i| i.first_deployed).unwrap_or_default(),
+                first_deployed: current
+                    .info
+                    .as_ref()
+                    .map(|i| i.first_deployed)
+                    .unwrap_or_default(),
                 last_deployed: Timestamp::now(),
                 status: Status::PendingRollback,
-                notes: previous.info.as_ref().map(|i| i.notes.clone()).unwrap_or_default(),
+                notes: previous
+                    .info
+                    .as_ref()
+                    .map(|i| i.notes.clone())
+                    .unwrap_or_default(),
                 description: format!("Rollback to {previous_version}"),
                 ..Default::default()
             }),
@@ -101,15 +109,24 @@ impl Rollback {
         Ok((current, target))
     }
 
-    fn perform(&self, cfg: &Configuration, current: &mut Release, target: &mut Release) -> Result<(), ActionError> {
+    fn perform(
+        &self,
+        cfg: &Configuration,
+        current: &mut Release,
+        target: &mut Release,
+    ) -> Result<(), ActionError> {
         if self.dry_run {
             return Ok(());
         }
         let current_res = resource::build(cfg.kube(), &current.manifest).map_err(|e| {
-            ActionError::msg(format!("unable to build kubernetes objects from current release manifest: {e}"))
+            ActionError::msg(format!(
+                "unable to build kubernetes objects from current release manifest: {e}"
+            ))
         })?;
         let mut target_res = resource::build(cfg.kube(), &target.manifest).map_err(|e| {
-            ActionError::msg(format!("unable to build kubernetes objects from new release manifest: {e}"))
+            ActionError::msg(format!(
+                "unable to build kubernetes objects from new release manifest: {e}"
+            ))
         })?;
         if !self.disable_hooks {
             hooks::exec_hook(cfg, target, HookEvent::PreRollback, self.timeout)?;
@@ -141,14 +158,23 @@ impl Rollback {
         let _ = results;
         if self.wait {
             let mut progress = cfg.wait_progress();
-            if let Err(e) = wait::wait_for_resources(cfg.kube(), &target_res, self.timeout, self.wait_for_jobs, &mut progress) {
+            if let Err(e) = wait::wait_for_resources(
+                cfg.kube(),
+                &target_res,
+                self.timeout,
+                self.wait_for_jobs,
+                &mut progress,
+            ) {
                 target.set_status(
                     Status::Failed,
                     format!("Release {:?} failed: {e}", target.name),
                 );
                 cfg.record_release(current);
                 cfg.record_release(target);
-                return Err(ActionError::msg(format!("release {} failed: {e}", target.name)));
+                return Err(ActionError::msg(format!(
+                    "release {} failed: {e}",
+                    target.name
+                )));
             }
         }
         if !self.disable_hooks {

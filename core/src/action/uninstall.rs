@@ -47,7 +47,11 @@ fn join_errors(errs: &[String]) -> String {
 }
 
 impl Uninstall {
-    pub fn run(&mut self, cfg: &Configuration, name: &str) -> Result<UninstallResponse, ActionError> {
+    pub fn run(
+        &mut self,
+        cfg: &Configuration,
+        name: &str,
+    ) -> Result<UninstallResponse, ActionError> {
         cfg.is_reachable()?;
         if self.dry_run {
             let r = cfg.release_content(name, 0)?;
@@ -97,8 +101,13 @@ impl Uninstall {
         }
         let (deleted, kept, errs) = self.delete_release(cfg, &rel);
         if !errs.is_empty() {
-            (cfg.log)(&format!("uninstall: Failed to delete release: {}", join_errors(&errs)));
-            return Err(ActionError::msg(format!("failed to delete release: {name}")));
+            (cfg.log)(&format!(
+                "uninstall: Failed to delete release: {}",
+                join_errors(&errs)
+            ));
+            return Err(ActionError::msg(format!(
+                "failed to delete release: {name}"
+            )));
         }
         let mut errs: Vec<String> = Vec::new();
         let info = if kept.is_empty() {
@@ -108,7 +117,8 @@ impl Uninstall {
         };
         if self.wait {
             let mut progress = cfg.wait_progress();
-            if let Err(e) = wait::wait_for_delete(cfg.kube(), &deleted, self.timeout, &mut progress) {
+            if let Err(e) = wait::wait_for_delete(cfg.kube(), &deleted, self.timeout, &mut progress)
+            {
                 errs.push(e.to_string());
             }
         }
@@ -152,7 +162,11 @@ impl Uninstall {
     }
 
     /// Deletes the manifest's objects; returns (deleted, kept list, errors).
-    fn delete_release(&self, cfg: &Configuration, rel: &Release) -> (Vec<ResourceInfo>, String, Vec<String>) {
+    fn delete_release(
+        &self,
+        cfg: &Configuration,
+        rel: &Release,
+    ) -> (Vec<ResourceInfo>, String, Vec<String>) {
         let docs = match sort_for(&rel.manifest, UNINSTALL_ORDER) {
             Ok(d) => d,
             Err(e) => {
@@ -181,7 +195,9 @@ impl Uninstall {
                 return (
                     Vec::new(),
                     String::new(),
-                    vec![format!("unable to build kubernetes objects for delete: {e}")],
+                    vec![format!(
+                        "unable to build kubernetes objects for delete: {e}"
+                    )],
                 );
             }
         };

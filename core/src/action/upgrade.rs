@@ -61,7 +61,13 @@ impl Default for Upgrade {
 }
 
 impl Upgrade {
-    pub fn run(&mut self, cfg: &mut Configuration, name: &str, chart: &dyn ChartSource, vals: &Map) -> Result<Release, ActionError> {
+    pub fn run(
+        &mut self,
+        cfg: &mut Configuration,
+        name: &str,
+        chart: &dyn ChartSource,
+        vals: &Map,
+    ) -> Result<Release, ActionError> {
         cfg.is_reachable()?;
         self.wait = self.wait || self.atomic;
         if validate_release_name(name).is_err() {
@@ -76,7 +82,13 @@ impl Upgrade {
         Ok(res)
     }
 
-    fn prepare(&self, cfg: &Configuration, name: &str, chart: &dyn ChartSource, vals: &Map) -> Result<(Release, Release), ActionError> {
+    fn prepare(
+        &self,
+        cfg: &Configuration,
+        name: &str,
+        chart: &dyn ChartSource,
+        vals: &Map,
+    ) -> Result<(Release, Release), ActionError> {
         let last = cfg.releases.last(name).map_err(|e| match e {
             StorageError::NotFound => StorageError::NoDeployedReleases {
                 name: name.to_string(),
@@ -125,7 +137,11 @@ impl Upgrade {
             chart: Some(stored_chart),
             config: vals,
             info: Some(Info {
-                first_deployed: current.info.as_ref().map(|i| i.first_deployed).unwrap_or_default(),
+                first_deployed: current
+                    .info
+                    .as_ref()
+                    .map(|i| i.first_deployed)
+                    .unwrap_or_default(),
                 last_deployed: Timestamp::now(),
                 status: Status::PendingUpgrade,
                 description: "Preparing upgrade".into(),
@@ -137,13 +153,19 @@ impl Upgrade {
             hooks: rendered.hooks,
             labels: Default::default(),
         };
-        resource::build(cfg.kube(), &upgraded.manifest).map_err(|e| ActionError::msg(e.to_string()))?;
+        resource::build(cfg.kube(), &upgraded.manifest)
+            .map_err(|e| ActionError::msg(e.to_string()))?;
         Ok((current, upgraded))
     }
 
     /// The values to render with and, for `--reuse-values`, the defaults
     /// that replace the new chart's (the old release's computed values).
-    fn reuse_values(&self, cfg: &Configuration, current: &Release, new_vals: &Map) -> (Map, Option<Map>) {
+    fn reuse_values(
+        &self,
+        cfg: &Configuration,
+        current: &Release,
+        new_vals: &Map,
+    ) -> (Map, Option<Map>) {
         if self.reset_values {
             (cfg.log)("resetting values to the chart's original version");
             return (new_vals.clone(), None);
@@ -171,7 +193,12 @@ impl Upgrade {
         (new_vals.clone(), None)
     }
 
-    fn perform(&self, cfg: &Configuration, mut original: Release, upgraded: &mut Release) -> Result<Release, ActionError> {
+    fn perform(
+        &self,
+        cfg: &Configuration,
+        mut original: Release,
+        upgraded: &mut Release,
+    ) -> Result<Release, ActionError> {
         let mut current = resource::build(cfg.kube(), &original.manifest).map_err(|e| {
             let msg = e.to_string();
             if msg.contains("no matches for kind") {
@@ -181,7 +208,9 @@ impl Upgrade {
             }
         })?;
         let mut target = resource::build(cfg.kube(), &upgraded.manifest).map_err(|e| {
-            ActionError::msg(format!("unable to build kubernetes objects from new release manifest: {e}"))
+            ActionError::msg(format!(
+                "unable to build kubernetes objects from new release manifest: {e}"
+            ))
         })?;
         set_ownership_metadata(&mut target, &upgraded.name, &upgraded.namespace);
         let to_be_created: Vec<ResourceInfo> = target
@@ -216,8 +245,12 @@ impl Upgrade {
         original: &mut Release,
     ) -> Result<(), (Vec<ResourceInfo>, ActionError)> {
         if !self.disable_hooks {
-            hooks::exec_hook(cfg, upgraded, HookEvent::PreUpgrade, self.timeout)
-                .map_err(|e| (Vec::new(), ActionError::msg(format!("pre-upgrade hooks failed: {e}"))))?;
+            hooks::exec_hook(cfg, upgraded, HookEvent::PreUpgrade, self.timeout).map_err(|e| {
+                (
+                    Vec::new(),
+                    ActionError::msg(format!("pre-upgrade hooks failed: {e}")),
+                )
+            })?;
         }
         let results = match apply::update(cfg.kube(), current, target, self.force) {
             Ok(r) => r,
@@ -228,7 +261,13 @@ impl Upgrade {
         };
         if self.wait {
             let mut progress = cfg.wait_progress();
-            if let Err(e) = wait::wait_for_resources(cfg.kube(), target, self.timeout, self.wait_for_jobs, &mut progress) {
+            if let Err(e) = wait::wait_for_resources(
+                cfg.kube(),
+                target,
+                self.timeout,
+                self.wait_for_jobs,
+                &mut progress,
+            ) {
                 cfg.record_release(original);
                 return Err((results.created, e.into()));
             }
@@ -252,7 +291,13 @@ impl Upgrade {
         Ok(())
     }
 
-    fn fail_release(&self, cfg: &Configuration, rel: &mut Release, created: &[ResourceInfo], err: ActionError) -> ActionError {
+    fn fail_release(
+        &self,
+        cfg: &Configuration,
+        rel: &mut Release,
+        created: &[ResourceInfo],
+        err: ActionError,
+    ) -> ActionError {
         let msg = format!("Upgrade {:?} failed: {err}", rel.name);
         (cfg.log)(&format!("warning: {msg}"));
         rel.set_status(Status::Failed, msg);

@@ -26,7 +26,11 @@ fn require_value(meta: &BTreeMap<String, String>, k: &str, v: &str) -> Result<()
 }
 
 /// Helm's `checkOwnership` on a live object.
-pub fn check_ownership(obj: &Json, release_name: &str, release_namespace: &str) -> Result<(), String> {
+pub fn check_ownership(
+    obj: &Json,
+    release_name: &str,
+    release_namespace: &str,
+) -> Result<(), String> {
     let labels = string_map(obj, "/metadata/labels");
     let annos = string_map(obj, "/metadata/annotations");
     let mut errs = Vec::new();
@@ -77,9 +81,17 @@ fn merge_string_map(obj: &mut Json, field: &str, entries: &[(&str, &str)]) {
 }
 
 /// Adds the ownership label and annotations (Helm's `setMetadataVisitor`).
-pub fn set_ownership_metadata(resources: &mut [ResourceInfo], release_name: &str, release_namespace: &str) {
+pub fn set_ownership_metadata(
+    resources: &mut [ResourceInfo],
+    release_name: &str,
+    release_namespace: &str,
+) {
     for r in resources {
-        merge_string_map(&mut r.object, "labels", &[(MANAGED_BY_LABEL, MANAGED_BY_HELM)]);
+        merge_string_map(
+            &mut r.object,
+            "labels",
+            &[(MANAGED_BY_LABEL, MANAGED_BY_HELM)],
+        );
         merge_string_map(
             &mut r.object,
             "annotations",

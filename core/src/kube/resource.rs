@@ -78,11 +78,11 @@ pub fn split_yaml_stream(text: &str) -> Vec<String> {
     let mut docs = Vec::new();
     let mut cur = String::new();
     for line in text.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix("---") {
-            if rest.trim().is_empty() {
-                docs.push(std::mem::take(&mut cur));
-                continue;
-            }
+        if let Some(rest) = line.strip_prefix("---")
+            && rest.trim().is_empty()
+        {
+            docs.push(std::mem::take(&mut cur));
+            continue;
         }
         cur.push_str(line);
     }
@@ -126,13 +126,13 @@ fn push_object(
     if kind.is_empty() {
         return Err(BuildError::MissingKind(obj.to_string()));
     }
-    if kind.ends_with("List") {
-        if let Some(items) = obj.get("items").and_then(Json::as_array) {
-            for item in items.clone() {
-                push_object(client, item, out)?;
-            }
-            return Ok(());
+    if kind.ends_with("List")
+        && let Some(items) = obj.get("items").and_then(Json::as_array)
+    {
+        for item in items.clone() {
+            push_object(client, item, out)?;
         }
+        return Ok(());
     }
     let resource = client.resolve(&api_version, &kind).map_err(|e| match e {
         KubeError::NoMatch { .. } => BuildError::Unrecognized(e),

@@ -99,31 +99,32 @@ fn resolve(text: &str, style: ScalarStyle) -> Json {
         _ => {}
     }
     let clean = text.replace('_', "");
-    if let Ok(i) = clean.parse::<i64>() {
-        if !(clean.len() > 1 && clean.starts_with('0')) {
-            return Json::Number(i.into());
-        }
+    if let Ok(i) = clean.parse::<i64>()
+        && !(clean.len() > 1 && clean.starts_with('0'))
+    {
+        return Json::Number(i.into());
     }
-    if let Some(hex) = clean.strip_prefix("0x") {
-        if let Ok(i) = i64::from_str_radix(hex, 16) {
-            return Json::Number(i.into());
-        }
+    if let Some(hex) = clean.strip_prefix("0x")
+        && let Ok(i) = i64::from_str_radix(hex, 16)
+    {
+        return Json::Number(i.into());
     }
-    if clean.len() > 1 && clean.starts_with('0') && clean.chars().all(|c| c.is_ascii_digit()) {
-        if let Ok(i) = i64::from_str_radix(&clean[1..], 8) {
-            return Json::Number(i.into());
-        }
+    if clean.len() > 1
+        && clean.starts_with('0')
+        && clean.chars().all(|c| c.is_ascii_digit())
+        && let Ok(i) = i64::from_str_radix(&clean[1..], 8)
+    {
+        return Json::Number(i.into());
     }
     let looks_float = clean
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
         && clean.chars().any(|c| c.is_ascii_digit());
-    if looks_float {
-        if let Ok(f) = clean.parse::<f64>() {
-            if let Some(n) = Number::from_f64(f) {
-                return Json::Number(n);
-            }
-        }
+    if looks_float
+        && let Ok(f) = clean.parse::<f64>()
+        && let Some(n) = Number::from_f64(f)
+    {
+        return Json::Number(n);
     }
     Json::String(text.to_string())
 }

@@ -89,9 +89,7 @@ impl Timestamp {
 
     /// Nanoseconds since the Unix epoch (for sorting; 0 for the zero time).
     pub fn unix_nanos(&self) -> i64 {
-        self.0
-            .and_then(|t| t.timestamp_nanos_opt())
-            .unwrap_or(0)
+        self.0.and_then(|t| t.timestamp_nanos_opt()).unwrap_or(0)
     }
 
     /// Seconds since the Unix epoch (0 for the zero time).
