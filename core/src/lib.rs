@@ -12,8 +12,12 @@
 //! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
 
 pub mod action;
+pub mod create;
+pub mod json;
 pub mod kube;
+pub mod manifest;
 pub mod release;
 pub mod source;
 pub mod storage;
 pub mod template;
+pub mod yaml;
