@@ -22,4 +22,5 @@ pub mod source;
 pub mod sprig;
 pub mod storage;
 pub mod template;
+pub mod toml;
 pub mod yaml;
