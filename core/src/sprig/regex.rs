@@ -29,9 +29,11 @@ pub fn register(t: &mut FuncTable) {
     t.add("mustRegexFind", Signature::fixed(&[String, String]), |a| {
         find(a, false)
     });
-    t.add("regexFindAll", Signature::fixed(&[String, String, Int]), |a| {
-        find_all(a, true)
-    });
+    t.add(
+        "regexFindAll",
+        Signature::fixed(&[String, String, Int]),
+        |a| find_all(a, true),
+    );
     t.add(
         "mustRegexFindAll",
         Signature::fixed(&[String, String, Int]),
@@ -57,9 +59,11 @@ pub fn register(t: &mut FuncTable) {
         Signature::fixed(&[String, String, String]),
         |a| replace(a, false, false),
     );
-    t.add("regexSplit", Signature::fixed(&[String, String, Int]), |a| {
-        split(a, true)
-    });
+    t.add(
+        "regexSplit",
+        Signature::fixed(&[String, String, Int]),
+        |a| split(a, true),
+    );
     t.add(
         "mustRegexSplit",
         Signature::fixed(&[String, String, Int]),
@@ -178,7 +182,10 @@ fn go_captures<'h>(re: &Regex, s: &'h str) -> Vec<regex::Captures<'h>> {
         let accept = !(b == e && prev_end == Some(b));
         if e == b {
             // Step over one character after an empty match.
-            pos = s[e..].chars().next().map_or(s.len() + 1, |c| e + c.len_utf8());
+            pos = s[e..]
+                .chars()
+                .next()
+                .map_or(s.len() + 1, |c| e + c.len_utf8());
         } else {
             pos = e;
         }
@@ -314,20 +321,29 @@ fn go_error(pattern: &str, e: &regex_syntax::ast::Error) -> std::string::String 
         K::ClassRangeInvalid => ("invalid character class range", frag),
         K::RepetitionMissing => (
             "missing argument to repetition operator",
-            if frag.is_empty() { tail.get(..1).unwrap_or(tail) } else { frag },
+            if frag.is_empty() {
+                tail.get(..1).unwrap_or(tail)
+            } else {
+                frag
+            },
         ),
         K::UnsupportedBackreference => ("invalid escape sequence", frag),
         K::RepetitionCountInvalid | K::RepetitionCountUnclosed | K::RepetitionCountDecimalEmpty => {
             ("invalid repeat count", frag)
         }
-        K::EscapeUnrecognized | K::EscapeHexInvalid | K::EscapeHexInvalidDigit | K::EscapeHexEmpty => {
-            ("invalid escape sequence", frag)
-        }
+        K::EscapeUnrecognized
+        | K::EscapeHexInvalid
+        | K::EscapeHexInvalidDigit
+        | K::EscapeHexEmpty => ("invalid escape sequence", frag),
         K::EscapeUnexpectedEof => ("trailing backslash at end of expression", ""),
-        K::GroupNameInvalid | K::GroupNameEmpty | K::GroupNameDuplicate { .. } | K::GroupNameUnexpectedEof => {
-            ("invalid named capture", frag)
-        }
-        K::FlagUnrecognized | K::FlagDanglingNegation | K::FlagRepeatedNegation { .. } | K::FlagDuplicate { .. }
+        K::GroupNameInvalid
+        | K::GroupNameEmpty
+        | K::GroupNameDuplicate { .. }
+        | K::GroupNameUnexpectedEof => ("invalid named capture", frag),
+        K::FlagUnrecognized
+        | K::FlagDanglingNegation
+        | K::FlagRepeatedNegation { .. }
+        | K::FlagDuplicate { .. }
         | K::FlagUnexpectedEof => ("invalid or unsupported Perl syntax", frag),
         K::NestLimitExceeded(_) => ("expression nests too deeply", pattern),
         _ => ("invalid or unsupported Perl syntax", frag),
