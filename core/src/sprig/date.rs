@@ -16,7 +16,9 @@ use crate::template::{FuncError, FuncTable, Object, Signature, Ty, Value};
 
 pub fn register(t: &mut FuncTable) {
     use Ty::*;
-    t.add("now", Signature::fixed(&[]), |_| Ok(GoTime::now().into_value()));
+    t.add("now", Signature::fixed(&[]), |_| {
+        Ok(GoTime::now().into_value())
+    });
     t.add("date", Signature::fixed(&[String, Any]), |a| {
         ok(date_in_zone(arg_str(a, 0)?, arg(a, 1), "Local"))
     });
@@ -156,11 +158,7 @@ impl Location {
     /// Offset, DST flag and abbreviation in effect at `secs`.
     fn lookup(&self, secs: i64) -> (i32, &str) {
         let idx = match self.transitions.partition_point(|(t, _)| *t <= secs) {
-            0 => self
-                .zones
-                .iter()
-                .position(|z| !z.1)
-                .unwrap_or(0),
+            0 => self.zones.iter().position(|z| !z.1).unwrap_or(0),
             n => self.transitions[n - 1].1,
         };
         match self.zones.get(idx) {
@@ -174,7 +172,11 @@ fn load_zoneinfo(name: &str) -> Option<Location> {
     if name.contains("..") || name.starts_with('/') {
         return None;
     }
-    let dirs = ["/usr/share/zoneinfo/", "/usr/share/lib/zoneinfo/", "/usr/lib/locale/TZ/"];
+    let dirs = [
+        "/usr/share/zoneinfo/",
+        "/usr/share/lib/zoneinfo/",
+        "/usr/lib/locale/TZ/",
+    ];
     let mut roots: Vec<String> = std::env::var("ZONEINFO").ok().into_iter().collect();
     roots.extend(dirs.iter().map(|d| d.to_string()));
     roots.iter().find_map(|d| {
@@ -189,7 +191,9 @@ fn parse_tzif(b: &[u8], name: &str) -> Option<Location> {
         return None;
     }
     let be32 = |at: usize| -> Option<i64> {
-        Some(i64::from(i32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?)))
+        Some(i64::from(i32::from_be_bytes(
+            b.get(at..at + 4)?.try_into().ok()?,
+        )))
     };
     let counts = |at: usize| -> Option<[usize; 6]> {
         let mut c = [0usize; 6];
@@ -336,7 +340,11 @@ impl GoTime {
     fn go_string(&self) -> String {
         let mut s = self.format("2006-01-02 15:04:05.999999999 -0700 MST");
         if let Some(m) = self.mono {
-            s.push_str(&format!(" m={}{:.9}", if m < 0.0 { "-" } else { "+" }, m.abs()));
+            s.push_str(&format!(
+                " m={}{:.9}",
+                if m < 0.0 { "-" } else { "+" },
+                m.abs()
+            ));
         }
         s
     }
@@ -344,7 +352,10 @@ impl GoTime {
 
 fn monotonic_seconds() -> f64 {
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64()
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs_f64()
 }
 
 impl Object for GoTime {
@@ -378,7 +389,11 @@ impl Object for GoTime {
             "String" => Value::from_string(self.go_string()),
             "Format" => match args.first() {
                 Some(Value::String(l)) => Value::from_string(self.format(l)),
-                _ => return Some(Err(FuncError::new("wrong number of args for Format: want 1 got 0"))),
+                _ => {
+                    return Some(Err(FuncError::new(
+                        "wrong number of args for Format: want 1 got 0",
+                    )));
+                }
             },
             _ => return None,
         };
@@ -400,7 +415,12 @@ fn time_of(o: &dyn Object) -> Option<GoTime> {
     }
     // Objects carry no downcast: re-read the instant from its RFC 3339 view.
     let text = o.to_json_value().to_go_string();
-    parse_in_location("2006-01-02T15:04:05.999999999Z07:00", &text, &Location::utc()).ok()
+    parse_in_location(
+        "2006-01-02T15:04:05.999999999Z07:00",
+        &text,
+        &Location::utc(),
+    )
+    .ok()
 }
 
 /// A `time.Time` parameter.
@@ -513,7 +533,8 @@ fn next_chunk(layout: &str) -> (&str, Option<Std>, &str) {
                     ("07", false, false, true),
                 ];
                 forms.iter().find_map(|(f, colon, secs, short)| {
-                    starts(i + 1, f).then_some((Std::NumTz(iso, *colon, *secs, *short), f.len() + 1))
+                    starts(i + 1, f)
+                        .then_some((Std::NumTz(iso, *colon, *secs, *short), f.len() + 1))
                 })
             }
             b'.' | b',' if matches!(b.get(i + 1), Some(b'0' | b'9')) => {
@@ -538,11 +559,27 @@ fn next_chunk(layout: &str) -> (&str, Option<Std>, &str) {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const DAYS: [&str; 7] = [
-    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
 ];
 
 fn pad(out: &mut String, n: i64, width: usize) {
@@ -560,8 +597,16 @@ fn format_layout(layout: &str, dt: &NaiveDateTime, off: i32, abbr: &str) -> Stri
         out.push_str(prefix);
         let Some(std) = std else { break };
         rest = next;
-        let (year, month, day) = (i64::from(dt.year()), dt.month() as usize, i64::from(dt.day()));
-        let (hour, min, sec) = (i64::from(dt.hour()), i64::from(dt.minute()), i64::from(dt.second()));
+        let (year, month, day) = (
+            i64::from(dt.year()),
+            dt.month() as usize,
+            i64::from(dt.day()),
+        );
+        let (hour, min, sec) = (
+            i64::from(dt.hour()),
+            i64::from(dt.minute()),
+            i64::from(dt.second()),
+        );
         let yday = i64::from(dt.ordinal());
         match std {
             Std::LongMonth => out.push_str(MONTHS[month - 1]),
@@ -712,7 +757,8 @@ pub fn parse_in_location(layout: &str, value: &str, loc: &Arc<Location>) -> Resu
         };
         rest_layout = next;
         let fail = || parse_error(value, layout, elem, v, "");
-        let range = |what: &str| parse_error(value, layout, "", "", &format!(": {what} out of range"));
+        let range =
+            |what: &str| parse_error(value, layout, "", "", &format!(": {what} out of range"));
         match std {
             Std::LongYear => {
                 if v.len() < 4 || !v.as_bytes()[0].is_ascii_digit() {
@@ -756,7 +802,11 @@ pub fn parse_in_location(layout: &str, value: &str, loc: &Arc<Location>) -> Resu
                 v = r;
             }
             Std::UnderYearDay | Std::ZeroYearDay => {
-                let trimmed = if std == Std::UnderYearDay { v.trim_start_matches(' ') } else { v };
+                let trimmed = if std == Std::UnderYearDay {
+                    v.trim_start_matches(' ')
+                } else {
+                    v
+                };
                 let (d, r) = take_num(trimmed, std == Std::ZeroYearDay, 3).ok_or_else(fail)?;
                 yday = d;
                 v = r;
@@ -921,12 +971,12 @@ pub fn parse_in_location(layout: &str, value: &str, loc: &Arc<Location>) -> Resu
                 GoTime::unix(local_secs, nsec as u32, Location::utc())
             } else {
                 // A known abbreviation of `loc` gets its offset; else offset 0.
-                let off = loc
-                    .zones
-                    .iter()
-                    .find(|z| z.2 == name)
-                    .map_or(0, |z| z.0);
-                GoTime::unix(local_secs - i64::from(off), nsec as u32, Location::fixed(&name, off))
+                let off = loc.zones.iter().find(|z| z.2 == name).map_or(0, |z| z.0);
+                GoTime::unix(
+                    local_secs - i64::from(off),
+                    nsec as u32,
+                    Location::fixed(&name, off),
+                )
             }
         }
         (None, None) => {
@@ -1154,7 +1204,10 @@ mod tests {
     #[test]
     fn formats_go_layouts() {
         let t = GoTime::unix(1_234_567_890, 123_000_000, Location::utc());
-        assert_eq!(t.format("2006-01-02T15:04:05.000Z07:00"), "2009-02-13T23:31:30.123Z");
+        assert_eq!(
+            t.format("2006-01-02T15:04:05.000Z07:00"),
+            "2009-02-13T23:31:30.123Z"
+        );
         assert_eq!(t.format("Mon Jan _2 3:04PM MST"), "Fri Feb 13 11:31PM UTC");
     }
 }

@@ -86,7 +86,9 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
     while i < b.len() {
         match b[i] {
             b'%' => {
-                if i + 2 >= b.len() || !b[i + 1].is_ascii_hexdigit() || !b[i + 2].is_ascii_hexdigit()
+                if i + 2 >= b.len()
+                    || !b[i + 1].is_ascii_hexdigit()
+                    || !b[i + 2].is_ascii_hexdigit()
                 {
                     let end = (i + 3).min(b.len());
                     return Err(format!(
@@ -174,21 +176,26 @@ fn parse_host(host: &str) -> Result<String, String> {
         let i = host.rfind(']').ok_or("missing ']' in host")?;
         let port = &host[i + 1..];
         if !valid_optional_port(port) {
-            return Err(format!("invalid port {} after host", super::conversion::go_quote(port)));
+            return Err(format!(
+                "invalid port {} after host",
+                super::conversion::go_quote(port)
+            ));
         }
     } else if let Some(i) = host.rfind(':') {
         let port = &host[i..];
         if !valid_optional_port(port) {
-            return Err(format!("invalid port {} after host", super::conversion::go_quote(port)));
+            return Err(format!(
+                "invalid port {} after host",
+                super::conversion::go_quote(port)
+            ));
         }
     }
     unescape(host, Mode::Host)
 }
 
 fn valid_userinfo(s: &str) -> bool {
-    s.bytes().all(|c| {
-        c.is_ascii_alphanumeric() || b"-._:~!$&'()*+,;=%@".contains(&c)
-    })
+    s.bytes()
+        .all(|c| c.is_ascii_alphanumeric() || b"-._:~!$&'()*+,;=%@".contains(&c))
 }
 
 type UserInfo = Option<(String, Option<String>)>;
@@ -355,8 +362,8 @@ impl Url {
 }
 
 fn url_parse(a: &[Value]) -> FuncResult {
-    let url = parse(arg_str(a, 0)?)
-        .map_err(|e| FuncError::new(format!("unable to parse url: {e}")))?;
+    let url =
+        parse(arg_str(a, 0)?).map_err(|e| FuncError::new(format!("unable to parse url: {e}")))?;
     let mut m = Map::new();
     let mut put = |k: &str, v: String| {
         m.insert(k.into(), Value::from_string(v));
@@ -398,9 +405,8 @@ fn url_join(a: &[Value]) -> FuncResult {
     };
     let info = dict_str(d, "userinfo")?;
     if !info.is_empty() {
-        let tmp = parse(&format!("proto://{info}@host")).map_err(|e| {
-            FuncError::new(format!("unable to parse userinfo in dict: {e}"))
-        })?;
+        let tmp = parse(&format!("proto://{info}@host"))
+            .map_err(|e| FuncError::new(format!("unable to parse userinfo in dict: {e}")))?;
         url.user = tmp.user;
     }
     Ok(Value::from_string(url.to_go_string()))
