@@ -1101,11 +1101,9 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
     let invalid = || format!("time: invalid duration {}", quoted());
     let mut s = s;
     let mut neg = false;
-    if let Some(c) = s.chars().next() {
-        if c == '-' || c == '+' {
-            neg = c == '-';
-            s = &s[1..];
-        }
+    if let Some(c @ ('-' | '+')) = s.chars().next() {
+        neg = c == '-';
+        s = &s[1..];
     }
     if s == "0" {
         return Ok(0);
