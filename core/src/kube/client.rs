@@ -28,6 +28,7 @@ pub struct Client {
     rt: tokio::runtime::Runtime,
     inner: kube::Client,
     namespace: String,
+    cluster_url: String,
     discovery: Mutex<Discovery>,
 }
 
@@ -48,6 +49,7 @@ impl Client {
             .build()
             .map_err(transport)?;
         let resolved = resolve(opts, &rt)?;
+        let cluster_url = resolved.config.cluster_url.to_string();
         let inner = {
             let _guard = rt.enter();
             kube::Client::try_from(resolved.config).map_err(|e| KubeError::Config(e.to_string()))?
@@ -56,12 +58,23 @@ impl Client {
             rt,
             inner,
             namespace: resolved.namespace,
+            cluster_url,
             discovery: Mutex::new(Discovery::default()),
         })
     }
 
-    fn send(&self, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Result<Json, KubeError> {
-        let mut req = Request::builder().method(method).uri(path).header("Accept", "application/json");
+    fn send(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<Json, KubeError> {
+        let method_name = method.as_str().to_string();
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("Accept", "application/json");
         if let Some(ct) = content_type {
             req = req.header("Content-Type", ct);
         }
@@ -75,12 +88,63 @@ impl Client {
                     reason: status.reason.clone(),
                     message: status.message.clone(),
                 },
-                other => KubeError::Transport(other.to_string()),
+                other => KubeError::Transport(self.describe_transport(&method_name, path, &other)),
             })?;
         if text.trim().is_empty() {
             return Ok(Json::Null);
         }
         serde_json::from_str(&text).map_err(transport)
+    }
+
+    /// Go's `url.Error` form: `Get "https://host/path": dial tcp …`.
+    fn describe_transport(&self, method: &str, path: &str, err: &kube::Error) -> String {
+        let verb = {
+            let lower = method.to_ascii_lowercase();
+            let mut c = lower.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        };
+        let base = self.cluster_url.trim_end_matches('/');
+        let mut cause = err.to_string();
+        let mut src: Option<&dyn std::error::Error> = Some(err);
+        while let Some(e) = src {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::ConnectionRefused {
+                    cause = format!(
+                        "dial tcp {}: connect: connection refused",
+                        self.socket_addr()
+                    );
+                } else {
+                    cause = io.to_string();
+                }
+                break;
+            }
+            src = e.source();
+        }
+        format!("{verb} \"{base}{path}\": {cause}")
+    }
+
+    fn socket_addr(&self) -> String {
+        use std::net::ToSocketAddrs;
+        let uri: http::Uri = match self.cluster_url.parse() {
+            Ok(u) => u,
+            Err(_) => return self.cluster_url.clone(),
+        };
+        let host = uri.host().unwrap_or("localhost");
+        let port = uri
+            .port_u16()
+            .unwrap_or(if uri.scheme_str() == Some("http") {
+                80
+            } else {
+                443
+            });
+        (host, port)
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut a| a.next())
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| format!("{host}:{port}"))
     }
 
     fn get_json(&self, path: &str) -> Result<Json, KubeError> {
@@ -125,7 +189,10 @@ impl Client {
                             version: version.to_string(),
                             kind: r.get("kind")?.as_str()?.to_string(),
                             plural: name.to_string(),
-                            namespaced: r.get("namespaced").and_then(Json::as_bool).unwrap_or(false),
+                            namespaced: r
+                                .get("namespaced")
+                                .and_then(Json::as_bool)
+                                .unwrap_or(false),
                         })
                     })
                     .collect()
@@ -143,14 +210,29 @@ impl Client {
         }
         let mut order = Vec::new();
         let core = self.get_json("/api")?;
-        for v in core.get("versions").and_then(Json::as_array).into_iter().flatten() {
+        for v in core
+            .get("versions")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(v) = v.as_str() {
                 order.push(v.to_string());
             }
         }
         let groups = self.get_json("/apis")?;
-        for g in groups.get("groups").and_then(Json::as_array).into_iter().flatten() {
-            for v in g.get("versions").and_then(Json::as_array).into_iter().flatten() {
+        for g in groups
+            .get("groups")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for v in g
+                .get("versions")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(gv) = v.get("groupVersion").and_then(Json::as_str) {
                     order.push(gv.to_string());
                 }
@@ -223,7 +305,12 @@ impl KubeClient for Client {
         *self.discovery_lock() = Discovery::default();
     }
 
-    fn get(&self, res: &ApiResource, namespace: &str, name: &str) -> Result<Option<Json>, KubeError> {
+    fn get(
+        &self,
+        res: &ApiResource,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Option<Json>, KubeError> {
         match self.get_json(&res.object_path(namespace, name)) {
             Ok(v) => Ok(Some(v)),
             Err(e) if e.is_not_found() => Ok(None),
@@ -231,7 +318,12 @@ impl KubeClient for Client {
         }
     }
 
-    fn list(&self, res: &ApiResource, namespace: &str, params: &ListParams) -> Result<Vec<Json>, KubeError> {
+    fn list(
+        &self,
+        res: &ApiResource,
+        namespace: &str,
+        params: &ListParams,
+    ) -> Result<Vec<Json>, KubeError> {
         let mut query = Vec::new();
         if let Some(l) = &params.label_selector {
             query.push(format!("labelSelector={}", pct(l)));
@@ -255,7 +347,8 @@ impl KubeClient for Client {
             .map(|mut item| {
                 // List items come without apiVersion/kind; restore them.
                 if let Some(o) = item.as_object_mut() {
-                    o.entry("apiVersion").or_insert(Json::String(api_version.clone()));
+                    o.entry("apiVersion")
+                        .or_insert(Json::String(api_version.clone()));
                     o.entry("kind").or_insert(Json::String(kind.clone()));
                 }
                 item
@@ -273,7 +366,13 @@ impl KubeClient for Client {
         )
     }
 
-    fn replace(&self, res: &ApiResource, namespace: &str, name: &str, obj: &Json) -> Result<Json, KubeError> {
+    fn replace(
+        &self,
+        res: &ApiResource,
+        namespace: &str,
+        name: &str,
+        obj: &Json,
+    ) -> Result<Json, KubeError> {
         let mut obj = obj.clone();
         // PUT needs the current resourceVersion unless the object has one.
         if obj.pointer("/metadata/resourceVersion").is_none()

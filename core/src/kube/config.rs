@@ -46,8 +46,12 @@ fn load_kubeconfig(list: &str) -> Result<Option<Kubeconfig>, KubeError> {
         if path.as_os_str().is_empty() || !path.exists() {
             continue;
         }
-        let kc = Kubeconfig::read_from(&path)
-            .map_err(|e| KubeError::Config(format!("error loading config file {:?}: {e}", path.display().to_string())))?;
+        let kc = Kubeconfig::read_from(&path).map_err(|e| {
+            KubeError::Config(format!(
+                "error loading config file {:?}: {e}",
+                path.display().to_string()
+            ))
+        })?;
         merged = Some(match merged {
             None => kc,
             Some(m) => m.merge(kc).map_err(|e| KubeError::Config(e.to_string()))?,
@@ -57,7 +61,10 @@ fn load_kubeconfig(list: &str) -> Result<Option<Kubeconfig>, KubeError> {
 }
 
 /// Resolves the connection; `runtime` runs kube-rs' async loaders.
-pub fn resolve(opts: &ConnectOptions, runtime: &tokio::runtime::Runtime) -> Result<Resolved, KubeError> {
+pub fn resolve(
+    opts: &ConnectOptions,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Resolved, KubeError> {
     let kubeconfig = match &opts.kubeconfig {
         Some(list) if !list.is_empty() => load_kubeconfig(list)?,
         _ => match home_kubeconfig() {
