@@ -492,11 +492,11 @@ impl<'a> Parser<'a> {
                         else_list,
                     });
                 }
-                if chained {
-                    // `else if` inside range, or `else with` inside if: Go
-                    // wants a plain `{{else}}` here.
+                if chained && self.peek_non_space().kind == TokenKind::Keyword(Keyword::With) {
+                    // `else with` outside `with`: Go 1.18 (Helm 3.10) wants a
+                    // plain `{{else}}`. (A stray `else if` falls through to
+                    // the item list, which reports `unexpected <if> in input`.)
                     let t = self.next_non_space();
-                    self.vars.truncate(mark);
                     return Err(self.unexpected(t, "else"));
                 }
                 let (elist, next) = self.item_list()?;
