@@ -126,13 +126,14 @@ fn func_table() -> Arc<FuncTable> {
 /// Helm's `cleanupExecError`.
 fn helm_exec_error(go: &str) -> String {
     let tokens: Vec<&str> = go.splitn(3, ": ").collect();
-    if let [_, loc, rest] = tokens[..] {
-        if let (Some(a), Some(b)) = (rest.find("HELM_ERR_START"), rest.rfind("HELM_ERR_END")) {
-            let start = a + "HELM_ERR_START".len();
-            if start <= b {
-                return format!("execution error at ({loc}): {}", &rest[start..b]);
-            }
-        }
+    if let [_, loc, rest] = tokens[..]
+        && let (Some(a), Some(b)) = (rest.find("HELM_ERR_START"), rest.rfind("HELM_ERR_END"))
+        && a + "HELM_ERR_START".len() <= b
+    {
+        return format!(
+            "execution error at ({loc}): {}",
+            &rest[a + "HELM_ERR_START".len()..b]
+        );
     }
     go.to_string()
 }

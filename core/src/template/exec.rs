@@ -1060,9 +1060,9 @@ impl<'t> State<'t> {
         self.at(At::Arg(a));
         match a {
             Arg::Nil(_) => Ok(Value::Nil),
-            Arg::Bool(..) | Arg::Number(_) | Arg::String { .. } => Err(self.errorf(format!(
-                "can't handle {a} for arg of type chartutil.Values"
-            ))),
+            Arg::Bool(..) | Arg::Number(_) | Arg::String { .. } => {
+                Err(self.errorf(format!("can't handle {a} for arg of type chartutil.Values")))
+            }
             _ => {
                 let v = self.eval_arg_untyped(ctx, dot, a)?;
                 self.validate_values(v)

@@ -711,7 +711,12 @@ fn float_b(x: f64) -> String {
         mant |= 1u64 << 52;
         exp - 1075
     };
-    format!("{}{mant}p{}{}", if neg { "-" } else { "" }, if e >= 0 { "+" } else { "" }, e)
+    format!(
+        "{}{mant}p{}{}",
+        if neg { "-" } else { "" },
+        if e >= 0 { "+" } else { "" },
+        e
+    )
 }
 
 /// Go's `%x`/`%X` for floats: `0x1.8p+01`.
@@ -744,7 +749,10 @@ fn float_hex(x: f64, upper: bool, prec: Option<usize>) -> String {
     }
     let mut lead = if x == 0.0 { 0u64 } else { 1u64 };
     // 13 hex digits of fraction.
-    let mut digits: Vec<u8> = (0..13).rev().map(|i| ((mant >> (i * 4)) & 0xf) as u8).collect();
+    let mut digits: Vec<u8> = (0..13)
+        .rev()
+        .map(|i| ((mant >> (i * 4)) & 0xf) as u8)
+        .collect();
     match prec {
         None => {
             while digits.last() == Some(&0) {
