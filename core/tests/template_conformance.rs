@@ -96,7 +96,6 @@ fn func_table() -> Arc<FuncTable> {
     register_builtins(&mut t);
     register_helm_engine_funcs(&mut t);
     chart_core::sprig::register(&mut t);
-    chart_core::sprig::helm::register(&mut t);
     chart_core::yaml::funcs::register(&mut t);
     // Helm's `fail`/`required` (owned by the Helm layer): errors wrapped in
     // Helm's markers, which Helm's cleanupExecError unwraps.
