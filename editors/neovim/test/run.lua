@@ -159,6 +159,7 @@ local function run()
   local client = kc.client_for(tpl)
   eq('client name', client.name, 'chart-lsp')
   eq('workspace root is the git work tree', client.config.root_dir, ws)
+  eq('omnifunc completes from the server', vim.bo[tpl].omnifunc, 'v:lua.vim.lsp.omnifunc')
   local commands = ((client.server_capabilities or {}).executeCommandProvider or {}).commands or {}
   check('server offers chart.renderPreview', vim.tbl_contains(commands, 'chart.renderPreview'), vim.inspect(commands))
 

@@ -176,6 +176,9 @@ function M.attach(bufnr)
   if id == nil then
     return nil
   end
+  if vim.bo[bufnr].omnifunc == '' then
+    vim.bo[bufnr].omnifunc = 'v:lua.vim.lsp.omnifunc' -- <C-x><C-o> completes from chart-lsp
+  end
   if not watched[bufnr] then
     watched[bufnr] = true
     vim.api.nvim_buf_attach(bufnr, false, {
