@@ -11,5 +11,11 @@
 //! - [`values`]: values coalescing, `--set` parsing, schema validation.
 //! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
 
+pub mod create;
+pub mod json;
+pub mod manifest;
+pub mod semver;
 pub mod source;
+pub mod sprig;
 pub mod template;
+pub mod yaml;

@@ -1,32 +1,92 @@
-//! `kubectl chart`: parses the command line and calls chart-core.
+//! `kubectl chart`: parses the command line, runs the command, and reports
+//! errors the way Helm does (`Error: …` on stderr, exit status 1).
+
+mod args;
+mod commands;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-
-#[derive(Parser)]
-#[command(
-    name = "kubectl-chart",
-    version,
-    about = "Helm charts, the kubectl way"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Print the client version
-    Version,
-}
+use clap::Parser;
+use clap::error::ErrorKind;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Version => {
-            println!("kubectl-chart {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("Error: {err:#}");
+            ExitCode::from(1)
         }
     }
+}
+
+/// Prints clap's help/version as is, and turns parse errors into cobra's
+/// wording where Helm users would recognise it.
+fn usage_error(e: clap::Error) -> ExitCode {
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::UnknownArgument => {
+            let arg = e
+                .get(clap::error::ContextKind::InvalidArg)
+                .map(|v| v.to_string())
+                .unwrap_or_default();
+            let flag = arg.split('=').next().unwrap_or_default();
+            if flag.starts_with("--") {
+                eprintln!("Error: unknown flag: {flag}");
+            } else if let Some(short) = flag.strip_prefix('-') {
+                eprintln!("Error: unknown shorthand flag: '{short}' in {arg}");
+            } else {
+                eprintln!(
+                    "Error: {}",
+                    e.render().to_string().trim_start_matches("error: ").trim()
+                );
+            }
+            ExitCode::from(1)
+        }
+        ErrorKind::InvalidValue
+            if e.get(clap::error::ContextKind::InvalidValue)
+                .is_some_and(|v| v.to_string().is_empty()) =>
+        {
+            let arg = e
+                .get(clap::error::ContextKind::InvalidArg)
+                .map(|v| v.to_string())
+                .unwrap_or_default();
+            let flag = arg
+                .split(' ')
+                .next()
+                .unwrap_or_default()
+                .split(['<', '='])
+                .next()
+                .unwrap_or_default();
+            eprintln!("Error: flag needs an argument: {flag}");
+            ExitCode::from(1)
+        }
+        _ => {
+            eprintln!(
+                "Error: {}",
+                e.render().to_string().trim_start_matches("error: ").trim()
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

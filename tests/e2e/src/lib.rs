@@ -1,6 +1,8 @@
 //! Helpers shared by the end-to-end tests: where the binaries and the shared
 //! corpus are.
 
+pub mod golden;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

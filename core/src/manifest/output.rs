@@ -1,0 +1,220 @@
+//! What `helm template` prints (or writes with `--output-dir`) from sorted
+//! manifests and hooks, byte for byte.
+//!
+//! Layout: every document is emitted as `---\n# Source: <path>\n<doc>\n`.
+//! The release manifest (CRDs first with `--include-crds`, then the sorted
+//! manifests) is trimmed and printed with one newline, followed by the hooks
+//! (unless `--no-hooks`; test hooks dropped by `--skip-tests`).
+//! `--show-only` re-splits that text and keeps the documents whose
+//! `# Source:` path (without the chart name) matches one of the globs.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::glob::go_path_match;
+use super::hook::Hook;
+use super::sorter::Manifest;
+use super::split::split_manifests;
+
+/// A file of a chart's `crds/` folder (not templated).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CrdFile {
+    /// Path inside its chart, e.g. `crds/foo.yaml` (the `# Source:` line).
+    pub name: String,
+    /// Path with the chart path in front, e.g. `mychart/charts/sub/crds/foo.yaml`
+    /// (where `--output-dir` writes it).
+    pub filename: String,
+    pub data: String,
+}
+
+/// The `helm template` switches that shape the output.
+#[derive(Clone, Debug, Default)]
+pub struct OutputOptions {
+    pub include_crds: bool,
+    pub skip_tests: bool,
+    /// `--no-hooks`.
+    pub no_hooks: bool,
+    /// `--show-only` globs.
+    pub show_only: Vec<String>,
+    /// `--output-dir`.
+    pub output_dir: Option<String>,
+    /// `--release-name`: put files under `<output-dir>/<release>`.
+    pub use_release_name: bool,
+    pub release_name: String,
+}
+
+/// One file `--output-dir` writes (appending when the same template path
+/// was already written in this pass, as Helm does).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileWrite {
+    /// `<dir>/<name>`, joined with `/` exactly as Helm prints it after `wrote `.
+    pub path: String,
+    pub append: bool,
+    /// `---\n# Source: <name>\n<data>\n`.
+    pub content: String,
+}
+
+/// Output of `helm template`: files to write first (in order), then what to
+/// print on stdout, or the `--show-only` error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateOutput {
+    pub writes: Vec<FileWrite>,
+    pub stdout: Result<String, ShowOnlyError>,
+}
+
+/// `--show-only` named a template that rendered nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShowOnlyError {
+    pub pattern: String,
+}
+
+impl std::fmt::Display for ShowOnlyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "could not find template {} in chart", self.pattern)
+    }
+}
+
+impl std::error::Error for ShowOnlyError {}
+
+fn push_doc(out: &mut String, source: &str, doc: &str) {
+    out.push_str("---\n# Source: ");
+    out.push_str(source);
+    out.push('\n');
+    out.push_str(doc);
+    out.push('\n');
+}
+
+/// The release manifest text (Helm's `rel.Manifest`): CRDs if given, then
+/// the manifests in their sorted order.
+pub fn manifest_text(crds: &[CrdFile], manifests: &[Manifest]) -> String {
+    let mut out = String::new();
+    for crd in crds {
+        push_doc(&mut out, &crd.name, &crd.data);
+    }
+    for m in manifests {
+        push_doc(&mut out, &m.name, &m.content);
+    }
+    out
+}
+
+fn join_dir(dir: &str, name: &str) -> String {
+    format!("{dir}/{name}")
+}
+
+/// Builds the `helm template` output.
+pub fn template_output(
+    crds: &[CrdFile],
+    manifests: &[Manifest],
+    hooks: &[Hook],
+    opts: &OutputOptions,
+) -> TemplateOutput {
+    let crds: &[CrdFile] = if opts.include_crds { crds } else { &[] };
+    let mut writes = Vec::new();
+    let manifest = match &opts.output_dir {
+        None => manifest_text(crds, manifests),
+        Some(dir) => {
+            let new_dir = if opts.use_release_name {
+                join_dir(dir, &opts.release_name)
+            } else {
+                dir.clone()
+            };
+            // Helm keys "already written" by the CRD's short name but writes
+            // the long one; kept as is.
+            let mut written: Vec<&str> = Vec::new();
+            for crd in crds {
+                let mut content = String::new();
+                push_doc(&mut content, &crd.filename, &crd.data);
+                writes.push(FileWrite {
+                    path: join_dir(dir, &crd.filename),
+                    append: written.contains(&crd.name.as_str()),
+                    content,
+                });
+                written.push(&crd.name);
+            }
+            for m in manifests {
+                let mut content = String::new();
+                push_doc(&mut content, &m.name, &m.content);
+                writes.push(FileWrite {
+                    path: join_dir(&new_dir, &m.name),
+                    append: written.contains(&m.name.as_str()),
+                    content,
+                });
+                written.push(&m.name);
+            }
+            String::new()
+        }
+    };
+
+    let mut text = String::with_capacity(manifest.len() + 1);
+    text.push_str(manifest.trim());
+    text.push('\n');
+    if !opts.no_hooks {
+        let mut written: Vec<&str> = Vec::new();
+        for h in hooks {
+            if opts.skip_tests && h.is_test() {
+                continue;
+            }
+            match &opts.output_dir {
+                None => push_doc(&mut text, &h.path, &h.manifest),
+                Some(dir) => {
+                    let new_dir = if opts.use_release_name {
+                        join_dir(dir, &opts.release_name)
+                    } else {
+                        dir.clone()
+                    };
+                    let mut content = String::new();
+                    push_doc(&mut content, &h.path, &h.manifest);
+                    writes.push(FileWrite {
+                        path: join_dir(&new_dir, &h.path),
+                        append: written.contains(&h.path.as_str()),
+                        content,
+                    });
+                    written.push(&h.path);
+                }
+            }
+        }
+    }
+
+    let stdout = if opts.show_only.is_empty() {
+        Ok(text)
+    } else {
+        show_only(&text, &opts.show_only)
+    };
+    TemplateOutput { writes, stdout }
+}
+
+#[allow(clippy::expect_used)] // a constant pattern, covered by the tests
+fn source_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"# Source: [^/]+/(.+)").expect("valid source regex"))
+}
+
+/// Helm's `--show-only` filter over the full output text.
+fn show_only(text: &str, patterns: &[String]) -> Result<String, ShowOnlyError> {
+    let docs = split_manifests(text);
+    let mut out = String::new();
+    for pattern in patterns {
+        let pattern_slash = pattern.replace(std::path::MAIN_SEPARATOR, "/");
+        let mut missing = true;
+        for doc in &docs {
+            let Some(caps) = source_regex().captures(doc) else {
+                continue;
+            };
+            let Some(name) = caps.get(1) else { continue };
+            if !go_path_match(&pattern_slash, name.as_str()) {
+                continue;
+            }
+            out.push_str("---\n");
+            out.push_str(doc);
+            out.push('\n');
+            missing = false;
+        }
+        if missing {
+            return Err(ShowOnlyError {
+                pattern: pattern_slash,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,169 @@
+//! Rendered files → hooks and ordinary manifests, sorted as Helm's
+//! `releaseutil.SortManifests` does.
+//!
+//! Files are visited in path order; partials (`_*`) and whitespace-only files
+//! are skipped; each file is split into documents whose heads are read.
+//! Documents with a `helm.sh/hook` annotation become hooks (an unknown event
+//! skips the document, reported in [`Sorted::skipped_hooks`]); the rest are
+//! manifests. Both lists are then stable-sorted by kind.
+
+use std::fmt;
+
+use super::head::{Head, head_from_value};
+use super::hook::{
+    HOOK_ANNOTATION, HOOK_DELETE_ANNOTATION, HOOK_WEIGHT_ANNOTATION, Hook, parse_delete_policies,
+    parse_events, parse_weight,
+};
+use super::kind_order::{KindOrder, sort_by_kind};
+use super::split::split_documents;
+use crate::template::Value;
+
+/// One ordinary (non-hook) rendered document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Manifest {
+    /// Template path, e.g. `mychart/templates/service.yaml`.
+    pub name: String,
+    /// The document text (trimmed).
+    pub content: String,
+    pub head: Head,
+}
+
+/// The result of sorting.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sorted {
+    pub hooks: Vec<Hook>,
+    pub manifests: Vec<Manifest>,
+    /// `helm.sh/hook` values that named an unknown event; Helm logs
+    /// `info: skipping unknown hook: "<value>"` for each.
+    pub skipped_hooks: Vec<String>,
+}
+
+/// Why a document could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocError {
+    /// The message after `YAML parse error on <path>: `, in Helm's wording,
+    /// e.g. `error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context`.
+    pub message: String,
+    /// 1-based line inside the document, when the YAML parser gave one.
+    pub line: Option<usize>,
+}
+
+/// A rendered document that is not valid YAML, or whose head has the wrong
+/// shape. Displays exactly as Helm's message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManifestError {
+    /// Template path of the file.
+    pub path: String,
+    /// Byte offset of the document inside the rendered file.
+    pub doc_offset: usize,
+    pub error: DocError,
+}
+
+impl ManifestError {
+    /// Byte offset in the rendered file of the line the YAML error names.
+    pub fn rendered_offset(&self, rendered: &str) -> usize {
+        let Some(line) = self.error.line else {
+            return self.doc_offset;
+        };
+        let mut offset = self.doc_offset;
+        for _ in 1..line {
+            match rendered.get(offset..).and_then(|rest| rest.find('\n')) {
+                Some(nl) => offset += nl + 1,
+                None => break,
+            }
+        }
+        offset.min(rendered.len())
+    }
+}
+
+impl fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "YAML parse error on {}: {}",
+            self.path, self.error.message
+        )
+    }
+}
+
+impl std::error::Error for ManifestError {}
+
+/// Parses one YAML document into a value (Go yaml.v2 semantics). The error
+/// message starts with `yaml: ` as yaml.v2's do.
+pub type ParseDoc<'p> = &'p dyn Fn(&str) -> Result<Value, DocError>;
+
+/// Is the path a partial (`_helpers.tpl`)?
+pub fn is_partial(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|b| b.starts_with('_'))
+}
+
+/// Sorts rendered files (path, text) into hooks and manifests.
+pub fn sort_manifests<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    order: KindOrder,
+    parse: ParseDoc<'_>,
+) -> Result<Sorted, ManifestError> {
+    let mut files: Vec<(&str, &str)> = files.into_iter().collect();
+    files.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = Sorted::default();
+    for (path, content) in files {
+        if is_partial(path) || content.trim().is_empty() {
+            continue;
+        }
+        for doc in split_documents(content) {
+            let head = parse(doc.text)
+                .and_then(|v| {
+                    head_from_value(&v).map_err(|m| DocError {
+                        message: format!("error unmarshaling JSON: while decoding JSON: {m}"),
+                        line: None,
+                    })
+                })
+                .map_err(|error| ManifestError {
+                    path: path.to_string(),
+                    doc_offset: doc.offset,
+                    error,
+                })?;
+            classify(path, doc.text, head, &mut out);
+        }
+    }
+    sort_by_kind(&mut out.hooks, order, |h| &h.kind);
+    sort_by_kind(&mut out.manifests, order, |m| &m.head.kind);
+    Ok(out)
+}
+
+fn classify(path: &str, text: &str, head: Head, out: &mut Sorted) {
+    let hook_value = if head.has_any_annotation() {
+        head.annotation(HOOK_ANNOTATION).map(str::to_string)
+    } else {
+        None
+    };
+    let Some(hook_value) = hook_value else {
+        out.manifests.push(Manifest {
+            name: path.to_string(),
+            content: text.to_string(),
+            head,
+        });
+        return;
+    };
+    let Some(events) = parse_events(&hook_value) else {
+        out.skipped_hooks.push(hook_value);
+        return;
+    };
+    let weight = head
+        .annotation(HOOK_WEIGHT_ANNOTATION)
+        .map(parse_weight)
+        .unwrap_or(0);
+    let delete_policies = head
+        .annotation(HOOK_DELETE_ANNOTATION)
+        .map(parse_delete_policies)
+        .unwrap_or_default();
+    out.hooks.push(Hook {
+        name: head.name().to_string(),
+        kind: head.kind.clone(),
+        path: path.to_string(),
+        manifest: text.to_string(),
+        events,
+        weight,
+        delete_policies,
+    });
+}

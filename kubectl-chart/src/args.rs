@@ -1,0 +1,217 @@
+//! The command line, with Helm 3.10's command names, flag names, short forms
+//! and defaults (see `../shared/docs/helm-cli/`). Global flags are flattened
+//! into every command, as cobra's persistent flags are.
+//!
+//! Boolean flags accept `--flag`, `--flag=true` and `--flag=false` like pflag.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "kubectl-chart",
+    bin_name = "kubectl chart",
+    version,
+    about = "The Kubernetes package manager, as a kubectl plugin (Helm 3 compatible)",
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Helm's persistent flags (`helm --help`, "Global Flags").
+#[derive(Args, Debug, Clone, Default)]
+pub struct GlobalArgs {
+    /// client-side default throttling limit
+    #[arg(long, global = true, default_value_t = 100, env = "HELM_BURST_LIMIT")]
+    pub burst_limit: i64,
+    /// enable verbose output
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set, env = "HELM_DEBUG")]
+    pub debug: bool,
+    /// the address and the port for the Kubernetes API server
+    #[arg(long, global = true, env = "HELM_KUBEAPISERVER")]
+    pub kube_apiserver: Option<String>,
+    /// group to impersonate for the operation, this flag can be repeated to specify multiple groups.
+    #[arg(long, global = true)]
+    pub kube_as_group: Vec<String>,
+    /// username to impersonate for the operation
+    #[arg(long, global = true, env = "HELM_KUBEASUSER")]
+    pub kube_as_user: Option<String>,
+    /// the certificate authority file for the Kubernetes API server connection
+    #[arg(long, global = true, env = "HELM_KUBECAFILE")]
+    pub kube_ca_file: Option<String>,
+    /// name of the kubeconfig context to use
+    #[arg(long, global = true, env = "HELM_KUBECONTEXT")]
+    pub kube_context: Option<String>,
+    /// if true, the Kubernetes API server's certificate will not be checked for validity
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set, env = "HELM_KUBEINSECURE_SKIP_TLS_VERIFY")]
+    pub kube_insecure_skip_tls_verify: bool,
+    /// server name to use for Kubernetes API server certificate validation
+    #[arg(long, global = true, env = "HELM_KUBETLS_SERVER_NAME")]
+    pub kube_tls_server_name: Option<String>,
+    /// bearer token used for authentication
+    #[arg(long, global = true, env = "HELM_KUBETOKEN")]
+    pub kube_token: Option<String>,
+    /// path to the kubeconfig file
+    #[arg(long, global = true, env = "KUBECONFIG")]
+    pub kubeconfig: Option<String>,
+    /// namespace scope for this request
+    #[arg(short = 'n', long, global = true, env = "HELM_NAMESPACE")]
+    pub namespace: Option<String>,
+    /// path to the registry config file
+    #[arg(long, global = true, env = "HELM_REGISTRY_CONFIG")]
+    pub registry_config: Option<String>,
+    /// path to the file containing cached repository indexes
+    #[arg(long, global = true, env = "HELM_REPOSITORY_CACHE")]
+    pub repository_cache: Option<String>,
+    /// path to the file containing repository names and URLs
+    #[arg(long, global = true, env = "HELM_REPOSITORY_CONFIG")]
+    pub repository_config: Option<String>,
+}
+
+#[allow(dead_code)] // used by the cluster commands
+impl GlobalArgs {
+    /// The namespace in effect (`-n`, `$HELM_NAMESPACE`, else `default`).
+    /// Helm also reads the kubeconfig context's namespace; without a
+    /// kubeconfig that is `default`.
+    pub fn namespace(&self) -> String {
+        self.namespace
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "default".to_string())
+    }
+}
+
+#[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
+pub enum Command {
+    /// create a new chart with the given name
+    Create(crate::commands::create::CreateArgs),
+    /// locally render templates
+    Template(crate::commands::template::TemplateArgs),
+    /// print the client version information
+    Version,
+}
+
+/// `--values`/`--set*` (Helm's `values.Options`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct ValuesArgs {
+    /// specify values in a YAML file or a URL (can specify multiple)
+    #[arg(short = 'f', long = "values", value_delimiter = ',')]
+    pub values: Vec<String>,
+    /// set values on the command line (can specify multiple or separate values with commas: key1=val1,key2=val2)
+    #[arg(long = "set")]
+    pub set: Vec<String>,
+    /// set STRING values on the command line (can specify multiple or separate values with commas: key1=val1,key2=val2)
+    #[arg(long = "set-string")]
+    pub set_string: Vec<String>,
+    /// set values from respective files specified via the command line (can specify multiple or separate values with commas: key1=path1,key2=path2)
+    #[arg(long = "set-file")]
+    pub set_file: Vec<String>,
+    /// set JSON values on the command line (can specify multiple or separate values with commas: key1=jsonval1,key2=jsonval2)
+    #[arg(long = "set-json")]
+    pub set_json: Vec<String>,
+}
+
+/// Where to find a chart (Helm's `ChartPathOptions`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct ChartPathArgs {
+    /// verify certificates of HTTPS-enabled servers using this CA bundle
+    #[arg(long)]
+    pub ca_file: Option<String>,
+    /// identify HTTPS client using this SSL certificate file
+    #[arg(long)]
+    pub cert_file: Option<String>,
+    /// identify HTTPS client using this SSL key file
+    #[arg(long)]
+    pub key_file: Option<String>,
+    /// skip tls certificate checks for the chart download
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub insecure_skip_tls_verify: bool,
+    /// location of public keys used for verification
+    #[arg(long, default_value = "~/.gnupg/pubring.gpg")]
+    pub keyring: String,
+    /// pass credentials to all domains
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub pass_credentials: bool,
+    /// chart repository password where to locate the requested chart
+    #[arg(long)]
+    pub password: Option<String>,
+    /// chart repository url where to locate the requested chart
+    #[arg(long)]
+    pub repo: Option<String>,
+    /// chart repository username where to locate the requested chart
+    #[arg(long)]
+    pub username: Option<String>,
+    /// verify the package before using it
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub verify: bool,
+    /// specify a version constraint for the chart version to use
+    #[arg(long)]
+    pub version: Option<String>,
+    /// use development versions, too. Equivalent to version '>0.0.0-0'. If --version is set, this is ignored
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub devel: bool,
+}
+
+/// The flags `helm install` and `helm template` share.
+#[derive(Args, Debug, Clone, Default)]
+pub struct InstallFlags {
+    /// if set, the installation process deletes the installation on failure
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub atomic: bool,
+    /// create the release namespace if not present
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub create_namespace: bool,
+    /// update dependencies if they are missing before installing the chart
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub dependency_update: bool,
+    /// add a custom description
+    #[arg(long)]
+    pub description: Option<String>,
+    /// if set, the installation process will not validate rendered templates against the Kubernetes OpenAPI Schema
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub disable_openapi_validation: bool,
+    /// simulate an install
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub dry_run: bool,
+    /// generate the name (and omit the NAME parameter)
+    #[arg(short = 'g', long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub generate_name: bool,
+    /// specify template used to name the release
+    #[arg(long)]
+    pub name_template: Option<String>,
+    /// prevent hooks from running during install
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub no_hooks: bool,
+    /// the path to an executable to be used for post rendering
+    #[arg(long)]
+    pub post_renderer: Option<String>,
+    /// an argument to the post-renderer (can specify multiple)
+    #[arg(long)]
+    pub post_renderer_args: Vec<String>,
+    /// if set, render subchart notes along with the parent
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub render_subchart_notes: bool,
+    /// re-use the given name, only if that name is a deleted release which remains in the history
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub replace: bool,
+    /// if set, no CRDs will be installed. By default, CRDs are installed if not already present
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub skip_crds: bool,
+    /// time to wait for any individual Kubernetes operation (like Jobs for hooks)
+    #[arg(long, default_value = "5m0s")]
+    pub timeout: String,
+    /// if set, will wait until all Pods, PVCs, Services, and minimum number of Pods of a Deployment, StatefulSet, or ReplicaSet are in a ready state
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub wait: bool,
+    /// if set and --wait enabled, will wait until all Jobs have been completed
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub wait_for_jobs: bool,
+    #[command(flatten)]
+    pub values: ValuesArgs,
+    #[command(flatten)]
+    pub chart: ChartPathArgs,
+}

@@ -1,0 +1,52 @@
+//! `kubectl chart template [NAME] CHART`: renders a chart locally and prints
+//! the manifests exactly as `helm template` does.
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use crate::args::{GlobalArgs, InstallFlags};
+
+#[derive(Args, Debug)]
+pub struct TemplateArgs {
+    /// [NAME] [CHART]
+    pub args: Vec<String>,
+    /// Kubernetes api versions used for Capabilities.APIVersions
+    #[arg(short = 'a', long = "api-versions")]
+    pub api_versions: Vec<String>,
+    /// include CRDs in the templated output
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub include_crds: bool,
+    /// set .Release.IsUpgrade instead of .Release.IsInstall
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub is_upgrade: bool,
+    /// Kubernetes version used for Capabilities.KubeVersion
+    #[arg(long)]
+    pub kube_version: Option<String>,
+    /// writes the executed templates to files in output-dir instead of stdout
+    #[arg(long)]
+    pub output_dir: Option<String>,
+    /// use release name in the output-dir path.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub release_name: bool,
+    /// only show manifests rendered from the given templates
+    #[arg(short = 's', long = "show-only")]
+    pub show_only: Vec<String>,
+    /// skip tests from templated output
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub skip_tests: bool,
+    /// validate your manifests against the Kubernetes cluster you are currently pointing at
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
+    pub validate: bool,
+    #[command(flatten)]
+    pub install: InstallFlags,
+}
+
+pub fn run(global: &GlobalArgs, args: &TemplateArgs) -> Result<()> {
+    if args.args.is_empty() {
+        bail!(
+            "\"kubectl chart template\" requires at least 1 argument\n\nUsage:  kubectl chart template [NAME] [CHART] [flags]"
+        );
+    }
+    let _ = global;
+    bail!("template rendering is not available in this build yet")
+}
