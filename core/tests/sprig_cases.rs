@@ -37,6 +37,11 @@ const KNOWN_GAPS: &[(&str, &str, &str)] = &[
     ("reflect.txt", "{{ typeOf (split \",\" \"a\") }}", TYPED),
     ("lists.txt", "{{ typeOf (sortAlpha (list)) }}", TYPED),
     ("math.txt", "{{ typeOf (until 2) }}", TYPED),
+    (
+        "regex.txt",
+        "{{ typeOf (regexSplit \",\" \"a\" -1) }}",
+        TYPED,
+    ),
 ];
 
 const IN_PLACE: &str = "Go maps are references: set/unset/merge change their argument in place; \

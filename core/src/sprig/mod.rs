@@ -15,6 +15,7 @@ pub mod date;
 pub mod defaults;
 pub mod dicts;
 pub mod encoding;
+pub mod helm;
 pub mod lists;
 pub mod math;
 pub mod network;
@@ -42,10 +43,12 @@ pub fn register(table: &mut FuncTable) {
     versions::register(table);
 }
 
-/// A table with exactly the Sprig functions (for tests and tools).
+/// A table with the Sprig functions plus the Helm overrides this module
+/// owns ([`helm::register`]), as templates see them (for tests and tools).
 pub fn table() -> FuncTable {
     let mut t = FuncTable::new();
     register(&mut t);
+    helm::register(&mut t);
     t
 }
 
