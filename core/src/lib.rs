@@ -11,9 +11,16 @@
 //! - [`values`]: values coalescing, `--set` parsing, schema validation.
 //! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
 
+pub mod action;
 pub mod create;
 pub mod json;
+pub mod kube;
 pub mod manifest;
+pub mod release;
+pub mod semver;
 pub mod source;
+pub mod sprig;
+pub mod storage;
 pub mod template;
+pub mod toml;
 pub mod yaml;

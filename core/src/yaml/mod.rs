@@ -5,12 +5,13 @@
 //! - [`resolve`]: YAML 1.1 implicit typing (shared by loader and emitter).
 //! - [`error`]: positions plus the exact Go error text.
 
+pub mod emit;
 pub mod error;
+pub mod funcs;
 pub mod parse;
 pub mod resolve;
 
+pub use emit::{marshal, natural_cmp, to_yaml};
 pub use error::{YamlError, YamlErrorKind};
+pub use funcs::{from_json, from_json_array, from_yaml, from_yaml_array, register};
 pub use parse::{Entry, Parsed, PathIndex, PathSeg, parse_documents, parse_value, parse_values};
-
-#[allow(unused_imports)]
-use crate::template::Value;

@@ -51,7 +51,6 @@ pub fn resolve_plain(s: &str) -> Resolved {
         Some(b'0'..=b'9') => b'D',
         Some(b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~') => b'M',
         Some(b'.') => b'.',
-        Some(b'<') => b'<',
         Some(_) => 0,
     };
     if hint == 0 {
