@@ -17,6 +17,7 @@ pub mod manifests;
 pub mod release_testing;
 pub mod rollback;
 pub mod show;
+pub mod lint;
 pub mod status;
 pub mod template;
 pub mod uninstall;
