@@ -12,6 +12,7 @@
 //! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
 
 pub mod action;
+pub mod chart;
 pub mod create;
 pub mod json;
 pub mod kube;
@@ -23,4 +24,5 @@ pub mod sprig;
 pub mod storage;
 pub mod template;
 pub mod toml;
+pub mod values;
 pub mod yaml;
