@@ -89,6 +89,9 @@ impl GlobalArgs {
 pub enum Command {
     /// create a new chart with the given name
     Create(crate::commands::create::CreateArgs),
+    /// show information of a chart
+    #[command(subcommand, visible_alias = "inspect")]
+    Show(crate::commands::show::ShowCommand),
     /// locally render templates
     Template(crate::commands::template::TemplateArgs),
     /// print the client version information

@@ -22,12 +22,9 @@ pub enum ShowFormat {
 
 /// Helm's `findReadme`.
 fn find_readme(chart: &Chart) -> Option<&chart::File> {
-    ["readme.md", "readme.txt", "readme"].iter().find_map(|n| {
-        chart
-            .files
-            .iter()
-            .find(|f| f.name.eq_ignore_ascii_case(n))
-    })
+    ["readme.md", "readme.txt", "readme"]
+        .iter()
+        .find_map(|n| chart.files.iter().find(|f| f.name.eq_ignore_ascii_case(n)))
 }
 
 /// The text `helm show <format>` prints for a loaded chart.
@@ -60,14 +57,14 @@ pub fn show_chart(chart: &Chart, format: ShowFormat) -> Result<String, String> {
     }
     if matches!(format, ShowFormat::Crds | ShowFormat::All) {
         let crds = chart.crds();
-        if let Some((_, first)) = crds.first()
+        if let Some(first) = crds.first()
             && all
-            && !first.data.starts_with(b"---")
+            && !first.file.data.starts_with(b"---")
         {
             out.push_str("---\n");
         }
-        for (_, f) in crds {
-            out.push_str(&f.text());
+        for crd in crds {
+            out.push_str(&crd.file.text());
             out.push('\n');
         }
     }

@@ -23,6 +23,8 @@ use crate::source::LineIndex;
 use crate::template::{Map, Value};
 use crate::values::{self, ValueOptions};
 
+use super::locate::locate_chart;
+
 /// Everything `helm template` takes.
 #[derive(Clone, Debug, Default)]
 pub struct TemplateRequest {
@@ -146,24 +148,6 @@ fn render_name_template(text: &str) -> Result<String, String> {
 
 fn go_quote(s: &str) -> String {
     crate::chart::metadata::go_quote(s)
-}
-
-/// Helm's `LocateChart` for local charts.
-pub fn locate_chart(name: &str, cwd: &Path) -> Result<PathBuf, String> {
-    let name = name.trim();
-    let path = cwd.join(name);
-    if path.exists() {
-        return Ok(path);
-    }
-    if Path::new(name).is_absolute() || name.starts_with('.') {
-        return Err(format!("path {} not found", go_quote(name)));
-    }
-    match name.split_once('/') {
-        None => Err(format!(
-            "non-absolute URLs should be in form of repo_name/path_to_chart, got: {name}"
-        )),
-        Some((repo, _)) => Err(format!("repo {repo} not found")),
-    }
 }
 
 /// Helm's `CheckDependencies`: every dependency declared in Chart.yaml must
@@ -360,10 +344,10 @@ fn run_inner(
         .chart
         .crds()
         .into_iter()
-        .map(|(filename, f)| CrdFile {
-            name: f.name.clone(),
-            filename,
-            data: f.text().into_owned(),
+        .map(|crd| CrdFile {
+            name: crd.name,
+            filename: crd.filename,
+            data: crd.file.text().into_owned(),
         })
         .collect();
     let mut opts = req.output.clone();

@@ -2,6 +2,7 @@
 //! and prints the result the way Helm does.
 
 pub mod create;
+pub mod show;
 pub mod template;
 
 use anyhow::Result;
@@ -13,6 +14,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Create(args) => create::run(args),
         Command::Template(args) => template::run(&cli.global, args),
+        Command::Show(cmd) => show::run(cmd),
         Command::Version => {
             println!("kubectl-chart {}", env!("CARGO_PKG_VERSION"));
             Ok(())

@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use anyhow::{Context, Result, bail};
+use chart_core::action::locate::locate_chart;
 use chart_core::action::show::{ShowFormat, show};
-use chart_core::action::template::locate_chart;
 use clap::{Args, Subcommand};
 
 use crate::args::ChartPathArgs;

@@ -45,8 +45,49 @@ const CASES: &[(&str, &str, &str, Option<&str>, i32)] = &[
         Some("manifest-split-show-only-missing.stderr"),
         1,
     ),
-    ("delims-braces", "template demo delims-braces", "delims.yaml", None, 0),
-    ("delims-angles", "template demo delims-angles", "delims.yaml", None, 0),
+    (
+        "delims-braces",
+        "template demo delims-braces",
+        "delims.yaml",
+        None,
+        0,
+    ),
+    (
+        "show-chart",
+        "show chart show-chart",
+        "show-chart.txt",
+        None,
+        0,
+    ),
+    (
+        "show-values",
+        "show values show-chart",
+        "show-values.txt",
+        None,
+        0,
+    ),
+    (
+        "show-readme",
+        "show readme show-chart",
+        "show-readme.txt",
+        None,
+        0,
+    ),
+    (
+        "show-crds",
+        "show crds show-chart",
+        "show-crds.txt",
+        None,
+        0,
+    ),
+    ("show-all", "show all show-chart", "show-all.txt", None, 0),
+    (
+        "delims-angles",
+        "template demo delims-angles",
+        "delims.yaml",
+        None,
+        0,
+    ),
 ];
 
 /// Cases that do not pass yet; the test fails if one starts passing.
