@@ -9,7 +9,7 @@
 //! sorting, then the output layout. Errors from the render phase carry
 //! Helm's `Use --debug flag to render out invalid YAML` hint.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::chart::{self, Chart};
 use crate::engine::{
@@ -19,7 +19,6 @@ use crate::manifest::{
     CrdFile, KindOrder, ManifestError, OutputOptions, Sorted, TemplateOutput, parse_yaml_doc,
     sort_manifests, template_output,
 };
-use crate::source::LineIndex;
 use crate::template::{Map, Value};
 use crate::values::{self, ValueOptions};
 
@@ -157,6 +156,7 @@ fn check_dependencies(chart: &Chart) -> Result<(), String> {
         .metadata
         .dependencies
         .iter()
+        .flatten()
         .filter(|d| !chart.dependencies.iter().any(|c| c.name() == d.name))
         .map(|d| d.name.as_str())
         .collect();
@@ -190,8 +190,8 @@ pub fn render_resources(
         chart::kubeversion::check_kube_version(&p.chart.metadata, &p.caps.kube_version.version)
             .map_err(TemplateError::render)?;
     }
-    let rendered = render(&p.chart, &p.values, &p.release, &p.caps, opts)
-        .map_err(TemplateError::render)?;
+    let rendered =
+        render(&p.chart, &p.values, &p.release, &p.caps, opts).map_err(TemplateError::render)?;
     warnings.extend(rendered.log.iter().cloned());
     let root_notes = format!("{}/templates/NOTES.txt", p.chart.name());
     let mut notes = String::new();
@@ -251,7 +251,7 @@ fn describe_yaml_error(e: &ManifestError, rendered: &RenderedChart) -> String {
     let Some(src) = set.source(span.source) else {
         return base;
     };
-    let pos = LineIndex::new(src.text()).line_col(span.start as usize);
+    let pos = src.lines.line_col(span.start as usize);
     format!(
         "{base}\n(the offending text was produced by {}:{pos})",
         e.path
@@ -265,9 +265,10 @@ fn prepare(
     chart_arg: &str,
 ) -> Result<Prepared, TemplateError> {
     let kube_version = match &req.kube_version {
-        Some(v) if !v.is_empty() => Some(parse_kube_version(v).map_err(|e| {
-            TemplateError::plain(format!("invalid kube version '{v}': {e}"))
-        })?),
+        Some(v) if !v.is_empty() => Some(
+            parse_kube_version(v)
+                .map_err(|e| TemplateError::plain(format!("invalid kube version '{v}': {e}")))?,
+        ),
         _ => None,
     };
     let path = locate_chart(chart_arg, &req.cwd).map_err(TemplateError::plain)?;
@@ -327,12 +328,9 @@ fn run_inner(
     req: &TemplateRequest,
     warnings: &mut Vec<String>,
 ) -> Result<TemplateOutput, TemplateError> {
-    let (name, chart_arg) = name_and_chart(
-        &req.args,
-        req.name_template.as_deref(),
-        req.generate_name,
-    )
-    .map_err(TemplateError::plain)?;
+    let (name, chart_arg) =
+        name_and_chart(&req.args, req.name_template.as_deref(), req.generate_name)
+            .map_err(TemplateError::plain)?;
     let prepared = prepare(req, &name, warnings, &chart_arg)?;
     let (_rendered, _notes, sorted) = render_resources(
         &prepared,
@@ -352,5 +350,10 @@ fn run_inner(
         .collect();
     let mut opts = req.output.clone();
     opts.release_name = name;
-    Ok(template_output(&crds, &sorted.manifests, &sorted.hooks, &opts))
+    Ok(template_output(
+        &crds,
+        &sorted.manifests,
+        &sorted.hooks,
+        &opts,
+    ))
 }

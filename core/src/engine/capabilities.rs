@@ -208,9 +208,18 @@ impl Object for CapabilitiesObject {
 
     fn to_json_value(&self) -> Value {
         let mut m = Map::new();
-        m.insert("KubeVersion".into(), KubeVersionObject(self.0.clone()).to_json_value());
-        m.insert("APIVersions".into(), VersionSetObject(self.0.clone()).to_json_value());
-        m.insert("HelmVersion".into(), HelmVersionObject(self.0.clone()).to_json_value());
+        m.insert(
+            "KubeVersion".into(),
+            KubeVersionObject(self.0.clone()).to_json_value(),
+        );
+        m.insert(
+            "APIVersions".into(),
+            VersionSetObject(self.0.clone()).to_json_value(),
+        );
+        m.insert(
+            "HelmVersion".into(),
+            HelmVersionObject(self.0.clone()).to_json_value(),
+        );
         Value::map(m)
     }
 

@@ -8,8 +8,8 @@
 //! log and return an empty string. `lookup` has no cluster here and returns
 //! an empty map, as in `helm template`.
 
-use crate::template::{FuncError, FuncTable, Map, Signature, Ty, Value};
 use crate::template::set::Host;
+use crate::template::{FuncError, FuncTable, Map, Signature, Ty, Value};
 
 pub const WARN_START: &str = "HELM_ERR_START";
 pub const WARN_END: &str = "HELM_ERR_END";
@@ -37,7 +37,8 @@ pub fn register(t: &mut FuncTable) {
 #[derive(Debug, Default)]
 pub struct HelmHost {
     pub lint_mode: bool,
-    /// Messages Helm logs (`[INFO] Missing required value: …`) in lint mode.
+    /// Messages Helm logs in lint mode, with Go's `log` prefix as Helm 3.10.1
+    /// prints it (`engine.go:159: [INFO] Missing required value: …`).
     pub log: Vec<String>,
 }
 
@@ -60,8 +61,9 @@ impl Host for HelmHost {
                     return Ok(val);
                 }
                 if self.lint_mode {
-                    self.log
-                        .push(format!("[INFO] Missing required value: {warn}"));
+                    self.log.push(format!(
+                        "engine.go:159: [INFO] Missing required value: {warn}"
+                    ));
                     return Ok(Value::str(""));
                 }
                 Err(wrap(warn))
@@ -69,7 +71,7 @@ impl Host for HelmHost {
             TAG_FAIL => {
                 let msg = args.first().and_then(Value::as_str).unwrap_or("");
                 if self.lint_mode {
-                    self.log.push(format!("[INFO] Fail: {msg}"));
+                    self.log.push(format!("engine.go:180: [INFO] Fail: {msg}"));
                     return Ok(Value::str(""));
                 }
                 Err(wrap(msg))

@@ -2,6 +2,7 @@
 //! and prints the result the way Helm does.
 
 pub mod create;
+pub mod lint;
 pub mod show;
 pub mod template;
 
@@ -15,6 +16,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Create(args) => create::run(args),
         Command::Template(args) => template::run(&cli.global, args),
         Command::Show(cmd) => show::run(cmd),
+        Command::Lint(args) => lint::run(&cli.global, args),
         Command::Version => {
             println!("kubectl-chart {}", env!("CARGO_PKG_VERSION"));
             Ok(())

@@ -91,16 +91,7 @@ const CASES: &[(&str, &str, &str, Option<&str>, i32)] = &[
 ];
 
 /// Cases that do not pass yet; the test fails if one starts passing.
-const KNOWN_FAILING: &[&str] = &[
-    // Rendering (template engine, chart loader) has not landed yet.
-    "manifest-split",
-    "manifest-split-skip-tests",
-    "manifest-split-no-hooks",
-    "manifest-split-show-only",
-    "manifest-split-show-only-missing",
-    "delims-braces",
-    "delims-angles",
-];
+const KNOWN_FAILING: &[&str] = &[];
 
 #[test]
 fn fixture_charts_match_helm() {
