@@ -102,7 +102,6 @@ pub fn helm_funcs() -> Arc<FuncTable> {
         .get_or_init(|| {
             let mut t = crate::template::builtins::builtin_table();
             crate::sprig::register(&mut t);
-            crate::sprig::helm::register(&mut t);
             t.remove("env");
             t.remove("expandenv");
             crate::yaml::register(&mut t);
