@@ -12,6 +12,7 @@
 //! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
 
 pub mod create;
+pub mod ide;
 pub mod json;
 pub mod manifest;
 pub mod semver;
