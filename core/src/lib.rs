@@ -11,13 +11,19 @@
 //! - [`values`]: values coalescing, `--set` parsing, schema validation.
 //! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
 
+pub mod action;
+pub mod chart;
 pub mod create;
 pub mod ide;
 pub mod json;
+pub mod kube;
 pub mod manifest;
+pub mod release;
 pub mod semver;
 pub mod source;
 pub mod sprig;
+pub mod storage;
 pub mod template;
 pub mod toml;
+pub mod values;
 pub mod yaml;

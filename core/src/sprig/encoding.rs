@@ -1,14 +1,11 @@
-//! Encodings: `b64enc b64dec b32enc b32dec` (decoders return Go's error text
-//! as the result, like Sprig) and Sprig's JSON functions `toJson fromJson
-//! toPrettyJson toRawJson mustToJson mustToPrettyJson mustToRawJson
-//! mustFromJson` over [`crate::json`] (Helm replaces `toJson`/`fromJson`
-//! with its own variants in its layer).
+//! Base64/base32: `b64enc b64dec b32enc b32dec`; the decoders return Go's
+//! error text as their result, like Sprig. (Sprig's JSON functions are
+//! registered with Helm's encoders by [`crate::yaml::funcs`].)
 
 use base64::Engine;
 
-use super::{arg, arg_str, ok};
-use crate::json;
-use crate::template::{FuncError, FuncTable, Signature, Ty, Value};
+use super::{arg_str, ok};
+use crate::template::{FuncTable, Signature, Ty};
 
 pub fn register(t: &mut FuncTable) {
     use Ty::*;
@@ -30,44 +27,6 @@ pub fn register(t: &mut FuncTable) {
             Err(at) => format!("illegal base32 data at input byte {at}"),
         })
     });
-
-    t.add("toJson", Signature::fixed(&[Any]), |a| {
-        ok(json::to_json(arg(a, 0)).unwrap_or_default())
-    });
-    t.add("toPrettyJson", Signature::fixed(&[Any]), |a| {
-        ok(json::to_pretty_json(arg(a, 0)).unwrap_or_default())
-    });
-    // Sprig's toRawJson panics where the others swallow the error.
-    t.add("toRawJson", Signature::fixed(&[Any]), |a| {
-        json::to_raw_json(arg(a, 0))
-            .map(Value::from_string)
-            .map_err(json_err)
-    });
-    t.add("mustToJson", Signature::fixed(&[Any]), |a| {
-        json::to_json(arg(a, 0))
-            .map(Value::from_string)
-            .map_err(json_err)
-    });
-    t.add("mustToPrettyJson", Signature::fixed(&[Any]), |a| {
-        json::to_pretty_json(arg(a, 0))
-            .map(Value::from_string)
-            .map_err(json_err)
-    });
-    t.add("mustToRawJson", Signature::fixed(&[Any]), |a| {
-        json::to_raw_json(arg(a, 0))
-            .map(Value::from_string)
-            .map_err(json_err)
-    });
-    t.add("fromJson", Signature::fixed(&[String]), |a| {
-        Ok(json::from_json(arg_str(a, 0)?).unwrap_or(Value::Nil))
-    });
-    t.add("mustFromJson", Signature::fixed(&[String]), |a| {
-        json::from_json(arg_str(a, 0)?).map_err(json_err)
-    });
-}
-
-fn json_err(e: json::JsonError) -> FuncError {
-    FuncError::new(e.message)
 }
 
 fn b64_value(c: u8) -> Option<u8> {

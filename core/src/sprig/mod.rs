@@ -15,7 +15,6 @@ pub mod date;
 pub mod defaults;
 pub mod dicts;
 pub mod encoding;
-pub mod helm;
 pub mod lists;
 pub mod math;
 pub mod network;
@@ -43,12 +42,12 @@ pub fn register(table: &mut FuncTable) {
     versions::register(table);
 }
 
-/// A table with the Sprig functions plus the Helm overrides this module
-/// owns ([`helm::register`]), as templates see them (for tests and tools).
+/// A table with exactly the Sprig functions (for tests and tools). Helm's
+/// encoding functions (`toYaml`, `toJson`, `fromJson`, the `must*Json`…) are
+/// registered on top by [`crate::yaml::funcs::register`].
 pub fn table() -> FuncTable {
     let mut t = FuncTable::new();
     register(&mut t);
-    helm::register(&mut t);
     t
 }
 

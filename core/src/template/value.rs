@@ -61,6 +61,12 @@ pub trait Object: Send + Sync + fmt::Debug {
     fn fmt_v(&self, out: &mut String) {
         self.to_json_value().fmt_v(out)
     }
+    /// For objects whose Go type is a map (`.Files` is `map[string][]byte`):
+    /// the entries, so `range`, `index`, `len` and `hasKey` see the map.
+    /// `None` for structs.
+    fn map_entries(&self) -> Option<Map> {
+        None
+    }
 }
 
 impl Value {

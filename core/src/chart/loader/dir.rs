@@ -1,0 +1,104 @@
+//! Reading a chart directory: lexical walk that follows symbolic links (as
+//! Helm's `sympath.Walk`), `.helmignore` applied, BOMs stripped.
+
+use std::path::{Path, PathBuf};
+
+use super::{BufferedFile, LoadError, go_io_message, io_error};
+use crate::chart::helmignore::Rules;
+
+const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+/// Guards against symlink cycles.
+const MAX_DEPTH: usize = 64;
+
+/// The files of a chart directory, names relative to it with `/`.
+pub fn dir_files(dir: &Path) -> Result<Vec<BufferedFile>, LoadError> {
+    let top = std::path::absolute(dir).map_err(|e| io_error("abs", dir, &e))?;
+    let ignore_file = top.join(".helmignore");
+    let mut rules = if ignore_file.exists() {
+        let text = std::fs::read(&ignore_file).map_err(|e| io_error("open", &ignore_file, &e))?;
+        Rules::parse(&String::from_utf8_lossy(&text)).map_err(|e| LoadError::Helm {
+            message: e.message.clone(),
+            location: Some(super::Location {
+                file: ignore_file.display().to_string(),
+                pos: Some(crate::source::LineCol {
+                    line: e.line as u32,
+                    col: 1,
+                }),
+            }),
+        })?
+    } else {
+        Rules::empty()
+    };
+    rules.add_defaults();
+
+    let mut files = Vec::new();
+    let meta = std::fs::metadata(&top).map_err(|e| io_error("lstat", &top, &e))?;
+    if !meta.is_dir() {
+        return Err(LoadError::msg(format!(
+            "{} is not a directory",
+            top.display()
+        )));
+    }
+    walk(&top, "", &rules, &mut files, 0)?;
+    Ok(files)
+}
+
+fn walk(
+    dir: &Path,
+    rel: &str,
+    rules: &Rules,
+    out: &mut Vec<BufferedFile>,
+    depth: usize,
+) -> Result<(), LoadError> {
+    if depth > MAX_DEPTH {
+        return Err(LoadError::msg(format!(
+            "too many levels of symbolic links or nested directories at {}",
+            dir.display()
+        )));
+    }
+    let mut names: Vec<(Vec<u8>, PathBuf)> = std::fs::read_dir(dir)
+        .map_err(|e| io_error("open", dir, &e))?
+        .filter_map(|e| e.ok())
+        .map(|e| (e.file_name().as_encoded_bytes().to_vec(), e.path()))
+        .collect();
+    names.sort();
+    for (name, path) in names {
+        let name = String::from_utf8_lossy(&name).into_owned();
+        let n = if rel.is_empty() {
+            name
+        } else {
+            format!("{rel}/{name}")
+        };
+        // Follow symbolic links, as Helm does.
+        let meta = std::fs::metadata(&path).map_err(|e| {
+            LoadError::msg(format!(
+                "error evaluating symlink {}: {}",
+                path.display(),
+                go_io_message(&e)
+            ))
+        })?;
+        if meta.is_dir() {
+            if rules.ignore(&n, true) {
+                continue;
+            }
+            walk(&path, &n, rules, out, depth + 1)?;
+            continue;
+        }
+        if rules.ignore(&n, false) {
+            continue;
+        }
+        if !meta.is_file() {
+            return Err(LoadError::msg(format!(
+                "cannot load irregular file {} as it has file mode type bits set",
+                path.display()
+            )));
+        }
+        let mut data = std::fs::read(&path)
+            .map_err(|e| LoadError::msg(format!("error reading {n}: {}", go_io_message(&e))))?;
+        if data.starts_with(UTF8_BOM) {
+            data.drain(..UTF8_BOM.len());
+        }
+        out.push(BufferedFile { name: n, data });
+    }
+    Ok(())
+}

@@ -1,0 +1,306 @@
+//! Loading a chart from a directory, a `.tgz` archive or in-memory files,
+//! with Helm's file classification, subchart handling and error wording.
+
+mod archive;
+mod dir;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use archive::{MAX_DECOMPRESSED_CHART_SIZE, MAX_DECOMPRESSED_FILE_SIZE, archive_files};
+pub use dir::dir_files;
+
+use super::godecode::DecodeError;
+use super::metadata::{API_VERSION_V1, Lock};
+use super::{Chart, File};
+use crate::source::LineCol;
+use crate::template::Value;
+
+/// Where in a file a load error points.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Location {
+    /// The file as the user knows it (a filesystem path when loading from a
+    /// directory, otherwise the chart-relative name).
+    pub file: String,
+    pub pos: Option<LineCol>,
+}
+
+/// A chart loading failure. `Display` is Helm's message.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum LoadError {
+    /// A message worded as Helm words it.
+    #[error("{message}")]
+    Helm {
+        message: String,
+        location: Option<Location>,
+    },
+    /// A subchart failed: `error unpacking sub in parent: …`.
+    #[error("error unpacking {name} in {parent}: {source}")]
+    Subchart {
+        name: String,
+        parent: String,
+        source: Box<LoadError>,
+    },
+}
+
+impl LoadError {
+    pub fn msg(message: impl Into<String>) -> LoadError {
+        LoadError::Helm {
+            message: message.into(),
+            location: None,
+        }
+    }
+
+    fn at(message: impl Into<String>, file: &str, pos: Option<LineCol>) -> LoadError {
+        LoadError::Helm {
+            message: message.into(),
+            location: Some(Location {
+                file: file.to_string(),
+                pos,
+            }),
+        }
+    }
+
+    /// The innermost file position, if the error is tied to a file.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            LoadError::Helm { location, .. } => location.as_ref(),
+            LoadError::Subchart { source, .. } => source.location(),
+        }
+    }
+}
+
+/// An in-memory chart file before classification (Helm's `BufferedFile`).
+#[derive(Clone, Debug)]
+pub struct BufferedFile {
+    pub name: String,
+    pub data: Vec<u8>,
+}
+
+/// Loads a chart from a directory or an archive, as `loader.Load`.
+pub fn load(path: impl AsRef<Path>) -> Result<Chart, LoadError> {
+    let path = path.as_ref();
+    let meta = std::fs::metadata(path).map_err(|e| io_error("stat", path, &e))?;
+    if meta.is_dir() {
+        load_dir(path)
+    } else {
+        load_file(path)
+    }
+}
+
+/// Loads a chart directory, honouring its `.helmignore`.
+pub fn load_dir(path: impl AsRef<Path>) -> Result<Chart, LoadError> {
+    let files = dir_files(path.as_ref())?;
+    load_files(files)
+}
+
+/// Loads a `.tgz` chart archive from disk.
+pub fn load_file(path: impl AsRef<Path>) -> Result<Chart, LoadError> {
+    let path = path.as_ref();
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| io_error("stat", path, &e))?;
+    if meta.is_dir() {
+        return Err(LoadError::msg("cannot load a directory"));
+    }
+    let raw = std::fs::read(path).map_err(|e| io_error("open", path, &e))?;
+    archive::ensure_archive(&shown, &raw)?;
+    load_archive_bytes(&raw).map_err(|e| match e {
+        LoadError::Helm { message, .. } if message == "gzip: invalid header" => LoadError::msg(
+            format!("file '{shown}' does not appear to be a valid chart file (details: {message})"),
+        ),
+        other => other,
+    })
+}
+
+/// Loads a chart from the bytes of a `.tgz` archive.
+pub fn load_archive_bytes(raw: &[u8]) -> Result<Chart, LoadError> {
+    load_files(archive_files(raw)?)
+}
+
+/// Go's `*PathError` text: `stat x: no such file or directory`.
+pub(crate) fn io_error(op: &str, path: &Path, e: &std::io::Error) -> LoadError {
+    LoadError::msg(format!("{op} {}: {}", path.display(), go_io_message(e)))
+}
+
+/// The Go spelling of common OS errors (`no such file or directory`).
+pub fn go_io_message_pub(e: &std::io::Error) -> String {
+    go_io_message(e)
+}
+
+/// The Go spelling of common OS errors.
+pub(crate) fn go_io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "no such file or directory".into(),
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            // Rust appends " (os error N)"; Go does not.
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_lowercase(),
+                None => s,
+            }
+        }
+    }
+}
+
+/// Parses YAML text with Helm's (sigs.k8s.io/yaml) semantics.
+fn parse_yaml(data: &[u8], file: &str) -> Result<Value, LoadError> {
+    let text = String::from_utf8_lossy(data);
+    crate::chart::yaml_bridge::parse_document(&text).map_err(|e| {
+        LoadError::at(
+            format!("cannot load {file}: {}", e.helm_message),
+            file,
+            e.pos,
+        )
+    })
+}
+
+fn decode_error(file: &str, e: DecodeError) -> LoadError {
+    LoadError::at(
+        format!(
+            "cannot load {file}: error unmarshaling JSON: while decoding JSON: {}",
+            e.0
+        ),
+        file,
+        None,
+    )
+}
+
+/// Classifies files into a chart and loads subcharts, as `loader.LoadFiles`.
+pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
+    let mut c = Chart {
+        values: Value::empty_map(),
+        ..Chart::default()
+    };
+    let mut have_metadata = false;
+    let mut subcharts: std::collections::BTreeMap<String, Vec<BufferedFile>> = Default::default();
+
+    let files: Vec<(String, Arc<[u8]>)> = files
+        .into_iter()
+        .map(|f| (f.name, Arc::from(f.data)))
+        .collect();
+
+    // Chart.yaml first, wherever it sits in the list.
+    for (name, data) in &files {
+        c.raw.push(File::new(name.clone(), data.clone()));
+        if name == "Chart.yaml" {
+            have_metadata = true;
+            let doc = parse_yaml(data, "Chart.yaml")?;
+            c.metadata
+                .decode_into(&doc)
+                .map_err(|e| decode_error("Chart.yaml", e))?;
+            if c.metadata.api_version.is_empty() {
+                c.metadata.api_version = API_VERSION_V1.to_string();
+            }
+        }
+    }
+
+    for (name, data) in files {
+        match name.as_str() {
+            "Chart.yaml" => {}
+            "Chart.lock" | "requirements.lock" => {
+                let doc = parse_yaml(&data, &name)?;
+                c.lock = Some(Lock::decode(&doc).map_err(|e| decode_error(&name, e))?);
+                if name == "requirements.lock" {
+                    have_metadata = true;
+                    if c.metadata.api_version == API_VERSION_V1 {
+                        c.files.push(File::new(name, data));
+                    }
+                }
+            }
+            "values.yaml" => {
+                let text = String::from_utf8_lossy(&data);
+                c.values = crate::chart::yaml_bridge::parse_values(&text).map_err(|e| {
+                    LoadError::at(
+                        format!("cannot load values.yaml: {}", e.helm_message),
+                        "values.yaml",
+                        e.pos,
+                    )
+                })?;
+            }
+            "values.schema.json" => c.schema = Some(data),
+            "requirements.yaml" => {
+                have_metadata = true;
+                let doc = parse_yaml(&data, "requirements.yaml")?;
+                c.metadata
+                    .decode_into(&doc)
+                    .map_err(|e| decode_error("requirements.yaml", e))?;
+                if c.metadata.api_version == API_VERSION_V1 {
+                    c.files.push(File::new(name, data));
+                }
+            }
+            n if n.starts_with("templates/") => c.templates.push(File::new(name, data)),
+            n if n.starts_with("charts/") => {
+                if go_ext(n) == ".prov" {
+                    c.files.push(File::new(name, data));
+                    continue;
+                }
+                let rest = &n["charts/".len()..];
+                let cname = rest.split('/').next().unwrap_or(rest).to_string();
+                subcharts.entry(cname).or_default().push(BufferedFile {
+                    name: rest.to_string(),
+                    data: data.to_vec(),
+                });
+            }
+            _ => c.files.push(File::new(name, data)),
+        }
+    }
+
+    if !have_metadata {
+        return Err(LoadError::msg("Chart.yaml file is missing"));
+    }
+    c.metadata
+        .validate()
+        .map_err(|m| LoadError::at(format!("validation: {m}"), "Chart.yaml", None))?;
+
+    for (n, files) in subcharts {
+        if n.starts_with('_') || n.starts_with('.') {
+            continue;
+        }
+        let result = if go_ext(&n) == ".tgz" {
+            match files.first() {
+                Some(f) if f.name == n => load_archive_bytes(&f.data),
+                Some(f) => {
+                    return Err(LoadError::msg(format!(
+                        "error unpacking tar in {}: expected {n}, got {}",
+                        c.name(),
+                        f.name
+                    )));
+                }
+                None => continue,
+            }
+        } else {
+            let buff: Vec<BufferedFile> = files
+                .into_iter()
+                .filter_map(|f| {
+                    f.name.split_once('/').map(|(_, rest)| BufferedFile {
+                        name: rest.to_string(),
+                        data: f.data,
+                    })
+                })
+                .collect();
+            load_files(buff)
+        };
+        match result {
+            Ok(sc) => c.dependencies.push(sc),
+            Err(e) => {
+                return Err(LoadError::Subchart {
+                    name: n,
+                    parent: c.name().to_string(),
+                    source: Box::new(e),
+                });
+            }
+        }
+    }
+    Ok(c)
+}
+
+/// Go `filepath.Ext`.
+fn go_ext(name: &str) -> &str {
+    let base_start = name.rfind('/').map_or(0, |i| i + 1);
+    match name[base_start..].rfind('.') {
+        Some(i) => &name[base_start + i..],
+        None => "",
+    }
+}

@@ -1,0 +1,1 @@
+//! Kubeconfig resolution as kubectl does it.

@@ -1,0 +1,306 @@
+//! The template set: named parsed templates sharing one function table, and
+//! the entry point for execution.
+//!
+//! The Helm layer adds every chart file (in Helm's parse order), then
+//! executes each output file by name. Trees are immutable and reference
+//! counted, so execution never copies the set; `tpl` strings are parsed once
+//! and cached per distinct text.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::source::{SourceId, Span};
+
+use super::ast::{SourceText, Tree};
+use super::error::{ExecError, ParseError};
+use super::exec;
+use super::funcs::{FuncError, FuncTable};
+use super::lexer::Delims;
+use super::parser;
+use super::value::{Str, Value};
+
+/// What a map lookup of a missing key yields (Go's `missingkey` option).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MissingKey {
+    /// Go's default: "no value" (prints `<no value>`).
+    Invalid,
+    /// `missingkey=zero`, Helm's normal mode: a nil interface.
+    Zero,
+    /// `missingkey=error`, Helm's strict lint mode.
+    Error,
+}
+
+/// Execution options and limits.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub missing_key: MissingKey,
+    /// Budget of evaluation steps (nodes and commands) for one `execute`.
+    pub max_steps: u64,
+    /// Budget of output bytes for one `execute` (includes `include` output).
+    pub max_output: usize,
+    /// Go's nesting limit for `{{template}}` calls.
+    pub max_template_depth: usize,
+    /// Helm's limit on nesting `include` of the same name.
+    pub max_include_depth: usize,
+    /// The name `tpl` strings are parsed under (Helm 3.10 uses `gotpl`).
+    pub tpl_name: Str,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            missing_key: MissingKey::Zero,
+            max_steps: 200_000_000,
+            max_output: 512 * 1024 * 1024,
+            max_template_depth: 100_000,
+            max_include_depth: 1000,
+            tpl_name: Arc::from("gotpl"),
+        }
+    }
+}
+
+/// Engine-level functions the Helm layer provides (`lookup`, …): every
+/// [`FuncDef::Engine`](super::FuncDef::Engine) entry whose tag the template
+/// engine does not implement itself is sent here, with its arguments
+/// already converted to the entry's signature.
+pub trait Host {
+    fn call(&mut self, name: &str, tag: &str, args: &[Value]) -> Result<Value, FuncError> {
+        let _ = (tag, args);
+        Err(FuncError::new(format!("function {name} is not available")))
+    }
+}
+
+/// A host with no engine functions.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoHost;
+
+impl Host for NoHost {}
+
+/// One entry of the output trace: output from `start` (up to the next
+/// entry's start) was produced by the node at `span`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceEntry {
+    pub start: u32,
+    pub span: Span,
+}
+
+/// The result of executing a template.
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    pub output: String,
+    /// Sorted by `start`; covers the whole output.
+    pub trace: Vec<TraceEntry>,
+}
+
+impl Rendered {
+    /// The span of the template node that produced the output byte at `offset`.
+    pub fn span_at(&self, offset: usize) -> Option<Span> {
+        let off = offset as u32;
+        let i = self.trace.partition_point(|e| e.start <= off);
+        if i == 0 {
+            return None;
+        }
+        self.trace.get(i - 1).map(|e| e.span)
+    }
+}
+
+/// A `tpl` string, parsed once.
+#[derive(Debug)]
+pub(crate) struct TplParsed {
+    pub main: Arc<Tree>,
+    pub defines: Arc<HashMap<Str, Arc<Tree>>>,
+}
+
+type TplKey = (Arc<str>, Delims);
+type TplResult = Result<Arc<TplParsed>, ParseError>;
+
+/// First source id handed to `tpl` strings.
+pub const TPL_SOURCE_BASE: u32 = 0x8000_0000;
+
+/// A set of named templates sharing a function table.
+#[derive(Debug)]
+pub struct TemplateSet {
+    pub(crate) funcs: Arc<FuncTable>,
+    pub(crate) templates: HashMap<Str, Arc<Tree>>,
+    pub(crate) options: Options,
+    sources: HashMap<SourceId, Arc<SourceText>>,
+    pub(crate) tpl_cache: Mutex<HashMap<TplKey, TplResult>>,
+    tpl_sources: Mutex<HashMap<SourceId, Arc<SourceText>>>,
+    next_tpl_source: AtomicU32,
+}
+
+impl TemplateSet {
+    pub fn new(funcs: Arc<FuncTable>) -> TemplateSet {
+        TemplateSet::with_options(funcs, Options::default())
+    }
+
+    pub fn with_options(funcs: Arc<FuncTable>, options: Options) -> TemplateSet {
+        TemplateSet {
+            funcs,
+            templates: HashMap::new(),
+            options,
+            sources: HashMap::new(),
+            tpl_cache: Mutex::new(HashMap::new()),
+            tpl_sources: Mutex::new(HashMap::new()),
+            next_tpl_source: AtomicU32::new(TPL_SOURCE_BASE),
+        }
+    }
+
+    pub fn funcs(&self) -> &Arc<FuncTable> {
+        &self.funcs
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    pub fn options_mut(&mut self) -> &mut Options {
+        &mut self.options
+    }
+
+    /// Parses `text` as template `name` and adds it and its `define`s to the
+    /// set. Later definitions replace earlier ones, except that an empty
+    /// (whitespace/comment-only) definition never replaces a non-empty one
+    /// (Go's `AddParseTree` rule, which makes Helm's parent defines win).
+    /// On a parse error nothing is added.
+    pub fn add(
+        &mut self,
+        name: &str,
+        text: &str,
+        delims: &Delims,
+        source: SourceId,
+    ) -> Result<(), ParseError> {
+        let src = Arc::new(SourceText::with_delims(
+            source,
+            Arc::from(text),
+            delims.clone(),
+        ));
+        let funcs = self.funcs.clone();
+        let parsed = parser::parse(name, src.clone(), delims, &|n| funcs.contains(n));
+        if let Some(e) = parsed.error {
+            return Err(e);
+        }
+        self.sources.insert(source, src);
+        for tree in parsed.trees {
+            self.associate(Arc::new(tree));
+        }
+        Ok(())
+    }
+
+    /// Parses without adding (for the language server): all trees completed
+    /// before the first error, and the error.
+    pub fn parse_only(
+        &self,
+        name: &str,
+        text: &str,
+        delims: &Delims,
+        source: SourceId,
+    ) -> parser::Parsed {
+        let src = Arc::new(SourceText::with_delims(
+            source,
+            Arc::from(text),
+            delims.clone(),
+        ));
+        parser::parse(name, src, delims, &|n| self.funcs.contains(n))
+    }
+
+    fn associate(&mut self, tree: Arc<Tree>) {
+        if let Some(old) = self.templates.get(&tree.name)
+            && tree.is_empty()
+            && !old.is_empty()
+        {
+            return;
+        }
+        self.templates.insert(tree.name.clone(), tree);
+    }
+
+    /// The tree of a named template.
+    pub fn get(&self, name: &str) -> Option<&Arc<Tree>> {
+        self.templates.get(name)
+    }
+
+    /// Names of all templates, sorted.
+    pub fn names(&self) -> Vec<Str> {
+        let mut v: Vec<Str> = self.templates.keys().cloned().collect();
+        v.sort();
+        v
+    }
+
+    /// The text of a source (a template file added with [`add`](Self::add)
+    /// or a `tpl` string parsed during execution).
+    pub fn source(&self, id: SourceId) -> Option<Arc<SourceText>> {
+        if let Some(s) = self.sources.get(&id) {
+            return Some(s.clone());
+        }
+        self.tpl_sources
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&id).cloned())
+    }
+
+    /// Executes template `name` with `data` as `.` and `$`.
+    pub fn execute(
+        &self,
+        name: &str,
+        data: &Value,
+        host: &mut dyn Host,
+    ) -> Result<Rendered, ExecError> {
+        exec::execute(self, name, data, host)
+    }
+
+    /// Parses (or fetches from the cache) a `tpl` string.
+    pub(crate) fn parse_tpl(
+        &self,
+        text: &str,
+        delims: &Delims,
+    ) -> Result<Arc<TplParsed>, ParseError> {
+        let key: (Arc<str>, Delims) = (Arc::from(text), delims.clone());
+        if let Ok(cache) = self.tpl_cache.lock()
+            && let Some(hit) = cache.get(&key)
+        {
+            return hit.clone();
+        }
+        let id = SourceId(self.next_tpl_source.fetch_add(1, Ordering::Relaxed));
+        let src = Arc::new(SourceText::with_delims(id, key.0.clone(), delims.clone()));
+        let parsed = parser::parse(&self.options.tpl_name, src.clone(), delims, &|n| {
+            self.funcs.contains(n)
+        });
+        let result = match parsed.error {
+            Some(e) => Err(e),
+            None => {
+                let mut trees = parsed.trees.into_iter();
+                match trees.next() {
+                    Some(main) => {
+                        let mut defines = HashMap::new();
+                        for t in trees {
+                            defines.insert(t.name.clone(), Arc::new(t));
+                        }
+                        Ok(Arc::new(TplParsed {
+                            main: Arc::new(main),
+                            defines: Arc::new(defines),
+                        }))
+                    }
+                    None => Err(ParseError {
+                        name: self.options.tpl_name.clone(),
+                        line: 1,
+                        message: "internal error: no tree".into(),
+                        span: Span::default(),
+                    }),
+                }
+            }
+        };
+        if let Ok(mut m) = self.tpl_sources.lock() {
+            m.insert(id, src);
+        }
+        if let Ok(mut cache) = self.tpl_cache.lock() {
+            // Bound the cache so a template generating endless distinct
+            // strings cannot grow it without limit.
+            if cache.len() > 10_000 {
+                cache.clear();
+            }
+            cache.insert(key, result.clone());
+        }
+        result
+    }
+}
