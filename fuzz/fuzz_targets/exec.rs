@@ -1,0 +1,33 @@
+//! Fuzz target: parse and execute arbitrary templates (`{{ }}` or, with a
+//! leading `\x01`, `<< >>`) against fixed chart-like data with Sprig and
+//! Helm's YAML functions. Low step/output budgets stop runaway loops; deep
+//! `include`/`template` recursion must end in the depth-limit error.
+
+#![no_main]
+
+use chart_core::engine::host::HelmHost;
+use chart_core::source::SourceId;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (delims, text) = chart_fuzz::split_input(data);
+    let mut set = chart_fuzz::new_set();
+    if set
+        .add(chart_fuzz::NAME, &text, &delims, SourceId(0))
+        .is_err()
+    {
+        return;
+    }
+    let data = chart_fuzz::data();
+    match set.execute(chart_fuzz::NAME, &data, &mut HelmHost::default()) {
+        Ok(r) => {
+            // The trace must be usable for every output byte.
+            if !r.output.is_empty() {
+                let _ = r.span_at(r.output.len() - 1);
+            }
+        }
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
+});
