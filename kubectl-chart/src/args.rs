@@ -89,8 +89,30 @@ impl GlobalArgs {
 pub enum Command {
     /// create a new chart with the given name
     Create(crate::commands::create::CreateArgs),
+    /// examine a chart for possible issues
+    Lint(crate::commands::lint::LintArgs),
+    /// show information of a chart
+    #[command(subcommand, visible_alias = "inspect")]
+    Show(crate::commands::show::ShowCommand),
+    /// download extended information of a named release
+    Get(crate::commands::get::GetArgs),
+    /// fetch release history
+    #[command(visible_alias = "hist")]
+    History(crate::commands::history::HistoryArgs),
+    /// list releases
+    #[command(visible_alias = "ls")]
+    List(crate::commands::list::ListArgs),
+    /// roll back a release to a previous revision
+    Rollback(crate::commands::rollback::RollbackArgs),
+    /// display the status of the named release
+    Status(crate::commands::status::StatusArgs),
     /// locally render templates
     Template(crate::commands::template::TemplateArgs),
+    /// run tests for a release
+    Test(crate::commands::test::TestArgs),
+    /// uninstall a release
+    #[command(visible_aliases = ["del", "delete", "un"])]
+    Uninstall(crate::commands::uninstall::UninstallArgs),
     /// print the client version information
     Version,
 }

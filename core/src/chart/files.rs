@@ -1,5 +1,6 @@
 //! `.Files`: Helm's `engine.files` (a Go `map[string][]byte`) with its
-//! methods `Get`, `GetBytes`, `Glob`, `Lines`, `AsConfig`, `AsSecrets`.
+//! methods `Get`, `GetBytes`, `Glob`, `Lines`, `AsConfig`, `AsSecrets`
+//! (Helm 3.10.1 semantics).
 //!
 //! The chart's non-template files are exposed (everything in
 //! [`Chart::files`](super::Chart::files): not `templates/`, `charts/`,
@@ -70,17 +71,13 @@ impl Files {
         Files { files }
     }
 
-    /// `Lines`: split on `\n` after dropping one trailing newline.
+    /// `Lines`: the content split on `\n` (Helm 3.10 keeps the empty
+    /// string after a final newline).
     pub fn lines(&self, name: &str) -> Result<Vec<String>, FuncError> {
         let Some(data) = self.files.get(name) else {
             return Ok(Vec::new());
         };
-        if data.is_empty() {
-            // Go indexes s[len(s)-1] and panics on an empty file.
-            return Err(FuncError::new("runtime error: index out of range [-1]"));
-        }
         let s = String::from_utf8_lossy(data);
-        let s = s.strip_suffix('\n').unwrap_or(&s);
         Ok(s.split('\n').map(str::to_string).collect())
     }
 
@@ -206,7 +203,7 @@ mod tests {
         assert_eq!(f.glob("files/*").len(), 1);
         assert_eq!(f.glob("files/**").len(), 2);
         assert_eq!(f.glob("[").len(), 3);
-        assert_eq!(f.lines("files/a.txt").unwrap(), vec!["one", "two"]);
+        assert_eq!(f.lines("files/a.txt").unwrap(), vec!["one", "two", ""]);
         assert!(f.lines("nope").unwrap().is_empty());
     }
 }

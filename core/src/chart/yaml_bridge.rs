@@ -40,7 +40,6 @@ pub fn parse_values(text: &str) -> Result<Value, YamlFailure> {
 }
 
 /// Go `yaml.Marshal` output (with its trailing newline).
-pub fn to_yaml(_v: &Value) -> String {
-    // The yaml.v2 emitter is not on main yet.
-    String::new()
+pub fn to_yaml(v: &Value) -> String {
+    crate::yaml::marshal(v).unwrap_or_default()
 }

@@ -1,8 +1,18 @@
 //! One module per subcommand: each maps its arguments onto `chart_core`
 //! and prints the result the way Helm does.
 
+pub mod cluster;
 pub mod create;
+pub mod get;
+pub mod history;
+pub mod lint;
+pub mod list;
+pub mod rollback;
+pub mod show;
+pub mod status;
 pub mod template;
+pub mod test;
+pub mod uninstall;
 
 use anyhow::Result;
 
@@ -13,6 +23,15 @@ pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Create(args) => create::run(args),
         Command::Template(args) => template::run(&cli.global, args),
+        Command::Show(cmd) => show::run(cmd),
+        Command::Lint(args) => lint::run(&cli.global, args),
+        Command::Get(args) => get::run(&cli.global, args),
+        Command::History(args) => history::run(&cli.global, args),
+        Command::List(args) => list::run(&cli.global, args),
+        Command::Rollback(args) => rollback::run(&cli.global, args),
+        Command::Status(args) => status::run(&cli.global, args),
+        Command::Test(args) => test::run(&cli.global, args),
+        Command::Uninstall(args) => uninstall::run(&cli.global, args),
         Command::Version => {
             println!("kubectl-chart {}", env!("CARGO_PKG_VERSION"));
             Ok(())

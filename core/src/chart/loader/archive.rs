@@ -110,7 +110,12 @@ fn tar_error(e: &std::io::Error) -> LoadError {
 
 /// The files of a gzipped tar chart archive, names relative to the chart root.
 pub fn archive_files(raw: &[u8]) -> Result<Vec<BufferedFile>, LoadError> {
-    if !raw.starts_with(&[0x1f, 0x8b]) {
+    // Go's gzip reader: a short header is an unexpected EOF, a wrong magic
+    // an invalid header.
+    if raw.len() < 10 {
+        return Err(LoadError::msg("unexpected EOF"));
+    }
+    if !raw.starts_with(&[0x1f, 0x8b, 0x08]) {
         return Err(LoadError::msg("gzip: invalid header"));
     }
     let mut archive = tar::Archive::new(GzDecoder::new(raw));
