@@ -51,9 +51,18 @@ fn render(src: &str) -> Result<String, String> {
 #[test]
 fn range_over_integer() {
     assert_eq!(render("{{ range 3 }}{{ . }}{{ end }}").unwrap(), "012");
-    assert_eq!(render("{{ range $i := 2 }}[{{ $i }}]{{ end }}").unwrap(), "[0][1]");
-    assert_eq!(render("{{ range 0 }}x{{ else }}none{{ end }}").unwrap(), "none");
-    assert_eq!(render("{{ range -2 }}x{{ else }}none{{ end }}").unwrap(), "none");
+    assert_eq!(
+        render("{{ range $i := 2 }}[{{ $i }}]{{ end }}").unwrap(),
+        "[0][1]"
+    );
+    assert_eq!(
+        render("{{ range 0 }}x{{ else }}none{{ end }}").unwrap(),
+        "none"
+    );
+    assert_eq!(
+        render("{{ range -2 }}x{{ else }}none{{ end }}").unwrap(),
+        "none"
+    );
     let err = render("{{ range $i, $v := 2 }}{{ end }}").unwrap_err();
     assert!(
         err.ends_with("can't use 2 to iterate over more than one variable"),
@@ -126,8 +135,13 @@ fn step_and_output_budgets() {
         ..Options::default()
     };
     let mut set = TemplateSet::with_options(table(), opts);
-    set.add("t", "{{ range 1000 }}xxxxxxxx{{ end }}", &Delims::default(), SourceId(1))
-        .unwrap();
+    set.add(
+        "t",
+        "{{ range 1000 }}xxxxxxxx{{ end }}",
+        &Delims::default(),
+        SourceId(1),
+    )
+    .unwrap();
     let err = set.execute("t", &data(), &mut NoHost).unwrap_err();
     assert_eq!(err.kind(), ExecErrorKind::Budget);
 }
@@ -144,14 +158,17 @@ fn deep_template_recursion_is_bounded() {
         "{{ define \"r\" }}{{ template \"r\" . }}{{ end }}{{ template \"r\" . }}",
     )
     .unwrap_err();
-    assert!(err.ends_with("exceeded maximum template depth (2000)"), "{err}");
-    // include recursion stops at Helm's limit of 1000 nested calls.
-    let err = render(
-        "{{ define \"r\" }}{{ include \"r\" . }}{{ end }}{{ include \"r\" . }}",
-    )
-    .unwrap_err();
     assert!(
-        err.ends_with("rendering template has a nested reference name: r: unable to execute template"),
+        err.ends_with("exceeded maximum template depth (2000)"),
+        "{err}"
+    );
+    // include recursion stops at Helm's limit of 1000 nested calls.
+    let err = render("{{ define \"r\" }}{{ include \"r\" . }}{{ end }}{{ include \"r\" . }}")
+        .unwrap_err();
+    assert!(
+        err.ends_with(
+            "rendering template has a nested reference name: r: unable to execute template"
+        ),
         "{}",
         &err[err.len().saturating_sub(200)..]
     );
@@ -161,14 +178,26 @@ fn deep_template_recursion_is_bounded() {
 fn later_definitions_win_but_empty_ones_do_not() {
     let mut set = TemplateSet::new(table());
     let d = Delims::default();
-    set.add("a", "{{ define \"x\" }}A{{ end }}", &d, SourceId(1)).unwrap();
-    set.add("b", "{{ define \"x\" }}B{{ end }}", &d, SourceId(2)).unwrap();
-    set.add("c", "{{ define \"x\" }}  {{ end }}", &d, SourceId(3)).unwrap();
-    set.add("main", "{{ template \"x\" }}", &d, SourceId(4)).unwrap();
+    set.add("a", "{{ define \"x\" }}A{{ end }}", &d, SourceId(1))
+        .unwrap();
+    set.add("b", "{{ define \"x\" }}B{{ end }}", &d, SourceId(2))
+        .unwrap();
+    set.add("c", "{{ define \"x\" }}  {{ end }}", &d, SourceId(3))
+        .unwrap();
+    set.add("main", "{{ template \"x\" }}", &d, SourceId(4))
+        .unwrap();
     let r = set.execute("main", &Value::Nil, &mut NoHost).unwrap();
     assert_eq!(r.output, "B");
     // A parse error adds nothing.
-    assert!(set.add("bad", "{{ define \"x\" }}C{{ if }}{{ end }}", &d, SourceId(5)).is_err());
+    assert!(
+        set.add(
+            "bad",
+            "{{ define \"x\" }}C{{ if }}{{ end }}",
+            &d,
+            SourceId(5)
+        )
+        .is_err()
+    );
     let r = set.execute("main", &Value::Nil, &mut NoHost).unwrap();
     assert_eq!(r.output, "B");
 }
@@ -177,8 +206,13 @@ fn later_definitions_win_but_empty_ones_do_not() {
 fn tpl_sees_other_files_defines_but_not_the_callers() {
     let mut set = TemplateSet::new(table());
     let d = Delims::default();
-    set.add("c/templates/_h.tpl", "{{ define \"h\" }}H{{ end }}", &d, SourceId(1))
-        .unwrap();
+    set.add(
+        "c/templates/_h.tpl",
+        "{{ define \"h\" }}H{{ end }}",
+        &d,
+        SourceId(1),
+    )
+    .unwrap();
     set.add(
         "t",
         "{{ define \"own\" }}O{{ end }}{{ tpl \"{{ include \\\"h\\\" . }}\" . }}|{{ tpl \"{{ include \\\"own\\\" . }}\" . }}",
@@ -193,8 +227,13 @@ fn tpl_sees_other_files_defines_but_not_the_callers() {
         "{err}"
     );
     // The first half worked: check it alone.
-    set.add("t2", "{{ tpl \"{{ include \\\"h\\\" . }}\" . }}", &d, SourceId(3))
-        .unwrap();
+    set.add(
+        "t2",
+        "{{ tpl \"{{ include \\\"h\\\" . }}\" . }}",
+        &d,
+        SourceId(3),
+    )
+    .unwrap();
     assert_eq!(set.execute("t2", &data(), &mut NoHost).unwrap().output, "H");
 }
 
@@ -213,8 +252,13 @@ fn tpl_strings_are_parsed_once() {
     assert_eq!(set.tpl_cache_len(), 1);
     // The tpl text is reachable for positions.
     let err = {
-        set.add("u", "{{ tpl \"{{ .a.b }}\" $ }}", &Delims::default(), SourceId(2))
-            .unwrap();
+        set.add(
+            "u",
+            "{{ tpl \"{{ .a.b }}\" $ }}",
+            &Delims::default(),
+            SourceId(2),
+        )
+        .unwrap();
         set.execute("u", &data(), &mut NoHost).unwrap_err()
     };
     let inner = err.innermost();
@@ -287,8 +331,14 @@ fn objects_fields_methods_and_map_types() {
             .map_err(|e| e.to_string())
     };
     assert_eq!(run(&mut set, "{{ .Chart.Name }}").unwrap(), "mychart");
-    assert_eq!(run(&mut set, "{{ .Files.Get \"x\" }}").unwrap(), "content of x");
-    assert_eq!(run(&mut set, "{{ \"y\" | .Files.Get }}").unwrap(), "content of y");
+    assert_eq!(
+        run(&mut set, "{{ .Files.Get \"x\" }}").unwrap(),
+        "content of x"
+    );
+    assert_eq!(
+        run(&mut set, "{{ \"y\" | .Files.Get }}").unwrap(),
+        "content of y"
+    );
     assert_eq!(
         run(&mut set, "{{ .Chart.Nope }}").unwrap_err(),
         "template: t:1:9: executing \"t\" at <.Chart.Nope>: can't evaluate field Nope in type interface {}"
@@ -333,13 +383,29 @@ fn host_functions_get_converted_arguments() {
         "helm:lookup",
     );
     let mut set = TemplateSet::new(Arc::new(t));
-    set.add("t", "{{ lookup \"v1\" \"Pod\" \"ns\" \"\" }}", &Delims::default(), SourceId(1))
-        .unwrap();
-    assert_eq!(set.execute("t", &Value::Nil, &mut Lookup).unwrap().output, "4");
-    set.add("u", "{{ lookup \"v1\" \"Pod\" \"ns\" 1 }}", &Delims::default(), SourceId(1))
-        .unwrap();
+    set.add(
+        "t",
+        "{{ lookup \"v1\" \"Pod\" \"ns\" \"\" }}",
+        &Delims::default(),
+        SourceId(1),
+    )
+    .unwrap();
+    assert_eq!(
+        set.execute("t", &Value::Nil, &mut Lookup).unwrap().output,
+        "4"
+    );
+    set.add(
+        "u",
+        "{{ lookup \"v1\" \"Pod\" \"ns\" 1 }}",
+        &Delims::default(),
+        SourceId(1),
+    )
+    .unwrap();
     let err = set.execute("u", &Value::Nil, &mut Lookup).unwrap_err();
-    assert!(err.to_string().ends_with("expected string; found 1"), "{err}");
+    assert!(
+        err.to_string().ends_with("expected string; found 1"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -362,12 +428,30 @@ fn parse_only_returns_trees_before_the_error() {
 fn hostile_inputs_do_not_crash() {
     let nested_parens = format!("{{{{ {}1{} }}}}", "(".repeat(100_000), ")".repeat(100_000));
     assert!(render(&nested_parens).is_err());
-    let nested_ifs = format!("{}{}", "{{ if 1 }}".repeat(50_000), "{{ end }}".repeat(50_000));
+    let nested_ifs = format!(
+        "{}{}",
+        "{{ if 1 }}".repeat(50_000),
+        "{{ end }}".repeat(50_000)
+    );
     assert!(render(&nested_ifs).is_err());
     // Deep but allowed nesting executes.
     let ok = format!("{}x{}", "{{ if 1 }}".repeat(500), "{{ end }}".repeat(500));
     assert_eq!(render(&ok).unwrap(), "x");
-    for s in ["{{", "{{-", "{{/*", "{{ \"", "{{ `", "{{ '", "}}", "{{ $", "{{ .", "{{ (", "{{ 0x", "{{ 1e", "\u{0}{{\u{0}}}"] {
+    for s in [
+        "{{",
+        "{{-",
+        "{{/*",
+        "{{ \"",
+        "{{ `",
+        "{{ '",
+        "}}",
+        "{{ $",
+        "{{ .",
+        "{{ (",
+        "{{ 0x",
+        "{{ 1e",
+        "\u{0}{{\u{0}}}",
+    ] {
         let _ = render(s);
     }
 }

@@ -277,6 +277,12 @@ impl<'t> State<'t> {
     // ---- statements ------------------------------------------------------
 
     fn walk_list(&mut self, ctx: &mut Ctx<'_>, dot: &Val, list: &'t List) -> R<Flow> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            self.walk_list_inner(ctx, dot, list)
+        })
+    }
+
+    fn walk_list_inner(&mut self, ctx: &mut Ctx<'_>, dot: &Val, list: &'t List) -> R<Flow> {
         self.at(At::List(list));
         for node in &list.nodes {
             let flow = self.walk_node(ctx, dot, node)?;
@@ -531,6 +537,12 @@ impl<'t> State<'t> {
     // ---- pipelines -------------------------------------------------------
 
     fn eval_pipeline(&mut self, ctx: &mut Ctx<'_>, dot: &Val, pipe: &'t Pipe) -> R<Val> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            self.eval_pipeline_inner(ctx, dot, pipe)
+        })
+    }
+
+    fn eval_pipeline_inner(&mut self, ctx: &mut Ctx<'_>, dot: &Val, pipe: &'t Pipe) -> R<Val> {
         self.at(At::Pipe(pipe));
         let mut value: Option<Val> = None;
         for cmd in &pipe.cmds {
