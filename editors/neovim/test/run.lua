@@ -282,6 +282,34 @@ local function run()
   check('client stops', wait_for(5000, function()
     return client.is_stopped()
   end))
+  -- 5. nvim-lspconfig registration (with a stand-in lspconfig) -------------------
+  local registered_setup
+  local fake_configs = {}
+  package.loaded['lspconfig.configs'] = fake_configs
+  package.loaded['lspconfig'] = setmetatable({}, {
+    __index = function(_, name)
+      return { setup = function(opts)
+        registered_setup = { name = name, opts = opts }
+      end }
+    end,
+  })
+  local on_attach = function() end
+  kc.setup({ cmd = { 'my-chart-lsp' }, values_files = { demo = { 'a.yaml' } }, use_lspconfig = true, on_attach = on_attach })
+  local def = fake_configs.chart_lsp and fake_configs.chart_lsp.default_config or {}
+  eq('lspconfig: chart_lsp registered and set up', registered_setup and registered_setup.name, 'chart_lsp')
+  check('lspconfig: on_attach passed through', registered_setup and registered_setup.opts.on_attach == on_attach)
+  eq('lspconfig: cmd', def.cmd, { 'my-chart-lsp' })
+  eq('lspconfig: filetypes', def.filetypes, { 'helm', 'yaml' })
+  eq('lspconfig: init_options', def.init_options, { valuesFiles = { demo = { 'a.yaml' } } })
+  eq('lspconfig: settings', def.settings, { chartLsp = { valuesFiles = { demo = { 'a.yaml' } } } })
+  eq('lspconfig: root of a template', def.root_dir and def.root_dir(tpl_path), ws)
+  eq('lspconfig: root of a values file', def.root_dir and def.root_dir(demo .. '/values.yaml'), ws)
+  eq('lspconfig: no root for YAML outside charts', def.root_dir and def.root_dir(ws .. '/docs/templates/page.yaml'), nil)
+  eq('lspconfig: the built-in attach is off', kc.attach(tpl), nil)
+  eq('lspconfig: no FileType autocmds of the built-in client', #vim.api.nvim_get_autocmds({ group = 'kubectl_chart_lsp' }), 0)
+  package.loaded['lspconfig'] = nil
+  package.loaded['lspconfig.configs'] = nil
+
   if not real_cmd then
     check('server received shutdown and exit', wait_for(5000, function()
       return #find_msgs('shutdown') == 1 and #find_msgs('exit') == 1

@@ -430,10 +430,10 @@ function M.setup(opts)
   if opts.values_files then
     M.config.values_files = opts.values_files -- lists are replaced, not merged
   end
+  local group = vim.api.nvim_create_augroup('kubectl_chart_lsp', { clear = true })
   if M.config.use_lspconfig and setup_lspconfig() then
     return
   end
-  local group = vim.api.nvim_create_augroup('kubectl_chart_lsp', { clear = true })
   vim.api.nvim_create_autocmd('FileType', {
     group = group,
     pattern = { 'helm', 'yaml' },
