@@ -14,6 +14,7 @@ pub mod hooks;
 pub mod install;
 pub mod list;
 pub mod manifests;
+pub mod package;
 pub mod release_testing;
 pub mod rollback;
 pub mod status;
