@@ -8,6 +8,7 @@
 //! history through [`Storage`], so they run against the fake cluster and
 //! memory storage in tests.
 
+pub mod dependency;
 pub mod get;
 pub mod history;
 pub mod hooks;
@@ -15,8 +16,11 @@ pub mod install;
 pub mod list;
 pub mod manifests;
 pub mod package;
+pub mod pull;
 pub mod release_testing;
+pub mod repo;
 pub mod rollback;
+pub mod search;
 pub mod status;
 pub mod uninstall;
 pub mod upgrade;

@@ -71,7 +71,7 @@ impl SearchIndex {
     pub fn search(&self, term: &str, regexp: bool) -> Result<Vec<SearchResult>, String> {
         let mut out = Vec::new();
         if regexp {
-            let re = regex::Regex::new(term).map_err(|e| go_regexp_error(term, &e))?;
+            let re = crate::sprig::regex::compile(term)?;
             for (k, v) in &self.lines {
                 if let Some(m) = re.find(v) {
                     let score = score(m.start(), v);
@@ -173,14 +173,6 @@ pub fn apply_constraint(
         }
     }
     Ok(out)
-}
-
-/// Go `regexp.Compile`'s error text, approximately.
-fn go_regexp_error(term: &str, e: &regex::Error) -> String {
-    let detail = e.to_string();
-    let last = detail.lines().last().unwrap_or(&detail).trim();
-    let last = last.strip_prefix("error: ").unwrap_or(last);
-    format!("error parsing regexp: {last}: `{term}`")
 }
 
 #[cfg(test)]
