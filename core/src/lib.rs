@@ -18,6 +18,7 @@ pub mod action;
 pub mod chart;
 pub mod create;
 pub mod dependency;
+pub mod engine;
 pub mod json;
 pub mod kube;
 pub mod manifest;

@@ -92,6 +92,11 @@ pub enum Command {
     /// manage a chart's dependencies
     #[command(visible_aliases = ["dep", "dependencies"])]
     Dependency(crate::commands::dependency::DependencyArgs),
+    /// examine a chart for possible issues
+    Lint(crate::commands::lint::LintArgs),
+    /// show information of a chart
+    #[command(subcommand, visible_alias = "inspect")]
+    Show(crate::commands::show::ShowCommand),
     /// download extended information of a named release
     Get(crate::commands::get::GetArgs),
     /// fetch release history

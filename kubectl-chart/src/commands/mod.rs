@@ -6,12 +6,14 @@ pub mod create;
 pub mod dependency;
 pub mod get;
 pub mod history;
+pub mod lint;
 pub mod list;
 pub mod package;
 pub mod pull;
 pub mod repo;
 pub mod rollback;
 pub mod search;
+pub mod show;
 pub mod status;
 pub mod template;
 pub mod test;
@@ -31,6 +33,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Repo(args) => repo::run(&cli.global, args),
         Command::Search(args) => search::run(&cli.global, args),
         Command::Template(args) => template::run(&cli.global, args),
+        Command::Show(cmd) => show::run(cmd),
+        Command::Lint(args) => lint::run(&cli.global, args),
         Command::Get(args) => get::run(&cli.global, args),
         Command::History(args) => history::run(&cli.global, args),
         Command::List(args) => list::run(&cli.global, args),
