@@ -79,8 +79,8 @@ impl Getter {
             if guard.is_none() {
                 *guard = Some(spawn_worker()?);
             }
-            let sent = guard.as_ref().map(|tx| tx.send(job));
-            if !matches!(sent, Some(Ok(()))) {
+            let sent = guard.as_ref().is_some_and(|tx| tx.send(job).is_ok());
+            if !sent {
                 *guard = None;
                 return Err(RepoError::msg("HTTP client worker stopped"));
             }

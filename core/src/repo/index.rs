@@ -206,9 +206,9 @@ impl IndexFile {
                 Value::Nil => &[],
                 Value::List(items) => items,
                 _ => {
-                    return Err(DecodeError(format!(
-                        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go struct field IndexFile.entries of type repo.ChartVersions"
-                    )));
+                    return Err(DecodeError(
+                        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go struct field IndexFile.entries of type repo.ChartVersions".into(),
+                    ));
                 }
             };
             let mut versions = Vec::new();

@@ -25,13 +25,11 @@ fn resize(s: &str, n: usize) -> String {
         return format!("{s}{}", " ".repeat(n - w));
     }
     let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
+    for (used, c) in s.chars().enumerate() {
         out.push(c);
         if used + 1 >= n.saturating_sub(3) {
             break;
         }
-        used += 1;
     }
     out.push_str("...");
     out
