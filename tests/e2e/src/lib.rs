@@ -2,6 +2,7 @@
 //! corpus are.
 
 pub mod golden;
+pub mod lsp_client;
 pub mod repo_server;
 
 use std::path::{Path, PathBuf};
