@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use chart_core::source::SourceId;
 use chart_core::template::{
-    Delims, FuncTable, Map, NoHost, TemplateSet, Value, register_builtins,
-    register_helm_engine_funcs,
+    Delims, FuncError, FuncTable, Map, NoHost, Signature, TemplateSet, Ty, Value,
+    register_builtins, register_helm_engine_funcs,
 };
 
 const TEMPLATE_NAME: &str = "c/templates/t.yaml";
@@ -95,7 +95,46 @@ fn func_table() -> Arc<FuncTable> {
     let mut t = FuncTable::new();
     register_builtins(&mut t);
     register_helm_engine_funcs(&mut t);
+    chart_core::sprig::register(&mut t);
+    chart_core::yaml::funcs::register(&mut t);
+    // Helm's `fail`/`required` (owned by the Helm layer): errors wrapped in
+    // Helm's markers, which Helm's cleanupExecError unwraps.
+    if !t.contains("fail") {
+        t.add("fail", Signature::fixed(&[Ty::String]), |a| {
+            let msg = a.first().and_then(Value::as_str).unwrap_or("");
+            Err(FuncError::new(format!("HELM_ERR_START{msg}HELM_ERR_END")))
+        });
+    }
+    if !t.contains("required") {
+        t.add("required", Signature::fixed(&[Ty::String, Ty::Any]), |a| {
+            let msg = a.first().and_then(Value::as_str).unwrap_or("");
+            match a.get(1) {
+                None | Some(Value::Nil) => {
+                    Err(FuncError::new(format!("HELM_ERR_START{msg}HELM_ERR_END")))
+                }
+                Some(Value::String(s)) if s.is_empty() => {
+                    Err(FuncError::new(format!("HELM_ERR_START{msg}HELM_ERR_END")))
+                }
+                Some(v) => Ok(v.clone()),
+            }
+        });
+    }
     Arc::new(t)
+}
+
+/// Helm's `cleanupExecError`.
+fn helm_exec_error(go: &str) -> String {
+    let tokens: Vec<&str> = go.splitn(3, ": ").collect();
+    if let [_, loc, rest] = tokens[..]
+        && let (Some(a), Some(b)) = (rest.find("HELM_ERR_START"), rest.rfind("HELM_ERR_END"))
+        && a + "HELM_ERR_START".len() <= b
+    {
+        return format!(
+            "execution error at ({loc}): {}",
+            &rest[a + "HELM_ERR_START".len()..b]
+        );
+    }
+    go.to_string()
 }
 
 /// Helm's `cleanupParseError`: `parse error at (LOCATION): LAST-PART`.
@@ -133,7 +172,7 @@ fn render(case: &Case, funcs: &Arc<FuncTable>) -> Result<String, String> {
     top.insert(Arc::from("Template"), Value::map(tmpl));
     let rendered = set
         .execute(TEMPLATE_NAME, &Value::map(top), &mut NoHost)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| helm_exec_error(&e.to_string()))?;
     let out = rendered.output.replace("<no value>", "");
     match out.strip_suffix('\u{1}') {
         Some(o) => Ok(o.to_string()),

@@ -18,7 +18,7 @@ use super::builtins::{REFLECT_BUILTINS, TAG_INCLUDE, TAG_TPL};
 use super::error::{ExecError, ExecErrorKind};
 use super::funcs::{FuncDef, Ty};
 use super::lexer::go_quote;
-use super::set::{Host, MissingKey, Rendered, TemplateSet, TraceEntry};
+use super::set::{Host, MissingKey, Rendered, TemplateSet, TplParsed, TraceEntry};
 use super::value::{Map, Str, Value};
 
 type R<T> = Result<T, ExecError>;
@@ -101,7 +101,17 @@ struct Ctx<'h> {
     steps: u64,
     host: &'h mut dyn Host,
     include_counts: HashMap<Str, usize>,
-    overlays: Vec<Arc<HashMap<Str, Arc<Tree>>>>,
+    /// Set while executing a `tpl` string: Helm renders it in a fresh
+    /// template set (see [`TplScope`]).
+    scope: Option<Arc<TplScope>>,
+}
+
+/// The template set Helm builds for one `tpl` call: the string parsed under
+/// the caller's `Template.Name`, plus every chart file except the one with
+/// that name (Helm skips files whose name is already defined).
+pub(crate) struct TplScope {
+    name: Str,
+    parsed: Arc<TplParsed>,
 }
 
 pub(crate) fn execute(
@@ -130,7 +140,7 @@ pub(crate) fn execute(
         steps: 0,
         host,
         include_counts: HashMap::new(),
-        overlays: Vec::new(),
+        scope: None,
     };
     let dot = Val::concrete(data.clone());
     let mut st = State::new(set, &tree, dot.clone(), 0);
@@ -437,6 +447,22 @@ impl<'t> State<'t> {
                     }
                 }
             }
+            Value::Object(o) if o.map_entries().is_some() => {
+                let m = o.map_entries().unwrap_or_default();
+                for (k, item) in m.iter() {
+                    ran = true;
+                    let flow = self.range_once(
+                        ctx,
+                        b,
+                        body_mark,
+                        Val::concrete(Value::String(k.clone())),
+                        Val::concrete(item.clone()),
+                    )?;
+                    if flow == Flow::Break {
+                        break;
+                    }
+                }
+            }
             Value::Nil => {}
             other => {
                 let e = self.errorf(format!("range can't iterate over {}", other.to_go_string()));
@@ -454,12 +480,30 @@ impl<'t> State<'t> {
     }
 
     fn lookup(&self, ctx: &Ctx<'_>, name: &str) -> Option<Arc<Tree>> {
-        for o in ctx.overlays.iter().rev() {
-            if let Some(t) = o.get(name) {
-                return Some(t.clone());
+        let Some(scope) = &ctx.scope else {
+            return self.set.templates.get(name).cloned();
+        };
+        if *scope.name == *name {
+            return Some(scope.parsed.main.clone());
+        }
+        // Replay Helm's parse order: the tpl string's defines first, then
+        // every other file's definitions (an empty one never replaces).
+        let mut cur = scope.parsed.defines.get(name).cloned();
+        if let Some(history) = self.set.history.get(name) {
+            for t in history {
+                if t.parse_name == scope.name {
+                    continue;
+                }
+                if let Some(c) = &cur
+                    && t.is_empty()
+                    && !c.is_empty()
+                {
+                    continue;
+                }
+                cur = Some(t.clone());
             }
         }
-        self.set.templates.get(name).cloned()
+        cur
     }
 
     fn walk_template(&mut self, ctx: &mut Ctx<'_>, dot: &Val, t: &'t TemplateNode) -> R<()> {
@@ -709,6 +753,16 @@ impl<'t> State<'t> {
                             None,
                         ))
                     }
+                    None if !has_args && o.map_entries().is_some() => {
+                        // A Go map type with methods (`.Files`): the field
+                        // name is a key; a missing key is the element's zero.
+                        let m = o.map_entries().unwrap_or_default();
+                        Ok(Val::concrete(
+                            m.get(name)
+                                .cloned()
+                                .unwrap_or_else(|| Value::Bytes(Arc::from(&[][..]))),
+                        ))
+                    }
                     None => {
                         if o.field(name).is_some() {
                             Err(self.errorf(format!(
@@ -950,17 +1004,14 @@ impl<'t> State<'t> {
                 .copied()
                 .or(sig.variadic)
                 .unwrap_or(Ty::Any);
-            let ty = if let FuncDef::Engine { tag, .. } = def
+            if let FuncDef::Engine { tag, .. } = def
                 && *tag == TAG_TPL
                 && i == 1
             {
-                // tpl's second parameter is chartutil.Values.
-                let v = self.eval_arg_untyped(ctx, dot, a)?;
-                argv.push(self.validate_values(v)?);
+                // tpl's second parameter is a chartutil.Values.
+                argv.push(self.eval_values_arg(ctx, dot, a)?);
                 continue;
-            } else {
-                ty
-            };
+            }
             argv.push(self.eval_arg(ctx, dot, ty, a)?);
         }
         if let Some(f) = final_ {
@@ -1004,9 +1055,24 @@ impl<'t> State<'t> {
         }
     }
 
+    /// `evalArg` for a `chartutil.Values` parameter (a Go map type).
+    fn eval_values_arg(&mut self, ctx: &mut Ctx<'_>, dot: &Val, a: &'t Arg) -> R<Value> {
+        self.at(At::Arg(a));
+        match a {
+            Arg::Nil(_) => Ok(Value::Nil),
+            Arg::Bool(..) | Arg::Number(_) | Arg::String { .. } => {
+                Err(self.errorf(format!("can't handle {a} for arg of type chartutil.Values")))
+            }
+            _ => {
+                let v = self.eval_arg_untyped(ctx, dot, a)?;
+                self.validate_values(v)
+            }
+        }
+    }
+
     fn validate_values(&self, v: Val) -> R<Value> {
         if v.is_invalid() {
-            return Ok(Value::empty_map());
+            return Ok(Value::Nil);
         }
         match &v.v {
             Value::Map(_) => Ok(v.v),
@@ -1080,29 +1146,73 @@ impl<'t> State<'t> {
         argv: &[Value],
     ) -> Result<Value, (String, Option<ExecError>)> {
         let text = argv.first().and_then(Value::as_str).unwrap_or("");
-        let vals = argv.get(1).cloned().unwrap_or_else(Value::empty_map);
-        let delims = self.tree.source.delims.clone();
-        let parsed = match self.set.parse_tpl(text, &delims) {
-            Ok(p) => p,
-            Err(e) => {
+        let vals = argv.get(1).cloned().unwrap_or(Value::Nil);
+        // Helm reads the caller's name and base path from the values.
+        let template = vals.get("Template");
+        let path_value = |key: &str| -> Option<Value> {
+            match template.and_then(|t| t.get(key)) {
+                Some(Value::Map(_)) | None => None,
+                Some(v) => Some(v.clone()),
+            }
+        };
+        if path_value("BasePath").is_none() {
+            return Err((
+                format!(
+                    "cannot retrieve Template.Basepath from values inside tpl function: {text}: \"BasePath\" is not a value"
+                ),
+                None,
+            ));
+        }
+        let name = match path_value("Name") {
+            None => {
                 return Err((
-                    format!("cannot parse template {}: {e}", go_quote(text)),
+                    format!(
+                        "cannot retrieve Template.Name from values inside tpl function: {text}: \"Name\" is not a value"
+                    ),
+                    None,
+                ));
+            }
+            Some(Value::String(s)) => s,
+            Some(other) => {
+                return Err((
+                    format!(
+                        "interface conversion: interface {{}} is {}, not string",
+                        other.type_name()
+                    ),
                     None,
                 ));
             }
         };
-        ctx.overlays.push(parsed.defines.clone());
+        let delims = self.tree.source.delims.clone();
+        let parsed = match self.set.parse_tpl(text, &name, &delims) {
+            Ok(p) => p,
+            Err(e) => {
+                return Err((
+                    format!(
+                        "error during tpl function execution for {}: {}",
+                        go_quote(text),
+                        helm_parse_error(&name, &e.to_string())
+                    ),
+                    None,
+                ));
+            }
+        };
+        let scope = Arc::new(TplScope {
+            name: name.clone(),
+            parsed: parsed.clone(),
+        });
+        let saved_scope = ctx.scope.replace(scope);
         let saved_counts = std::mem::take(&mut ctx.include_counts);
         let r = self.run_nested(ctx, &parsed.main, Val::concrete(vals));
         ctx.include_counts = saved_counts;
-        ctx.overlays.pop();
+        ctx.scope = saved_scope;
         match r {
             Ok(out) => Ok(Value::from_string(out.replace("<no value>", ""))),
             Err(e) => Err((
                 format!(
                     "error during tpl function execution for {}: {}",
                     go_quote(text),
-                    e.message()
+                    helm_exec_error(e.message())
                 ),
                 Some(e),
             )),
@@ -1194,6 +1304,9 @@ fn builtin_len(argv: &[Val]) -> Result<Val, String> {
         Value::Bytes(b) => b.len(),
         Value::List(l) => l.len(),
         Value::Map(m) => m.len(),
+        Value::Object(o) if o.map_entries().is_some() => {
+            o.map_entries().map(|m| m.len()).unwrap_or(0)
+        }
         other => return Err(format!("len of type {}", other.type_name())),
     };
     Ok(Val::concrete(Value::Int(n as i64)))
@@ -1256,6 +1369,23 @@ fn builtin_index(argv: &[Val]) -> Result<Val, String> {
                     Some(v) => Val::iface(v.clone()),
                     None => Val::iface(Value::Nil),
                 },
+                Value::Nil => return Err("value is nil; should be of type string".into()),
+                other => {
+                    return Err(format!(
+                        "value has type {}; should be string",
+                        other.type_name()
+                    ));
+                }
+            },
+            Value::Object(o) if o.map_entries().is_some() => match &index.v {
+                Value::String(k) => {
+                    let m = o.map_entries().unwrap_or_default();
+                    Val::concrete(
+                        m.get(&**k)
+                            .cloned()
+                            .unwrap_or_else(|| Value::Bytes(Arc::from(&[][..]))),
+                    )
+                }
                 Value::Nil => return Err("value is nil; should be of type string".into()),
                 other => {
                     return Err(format!(
@@ -1431,4 +1561,28 @@ pub fn map_of(pairs: &[(&str, Value)]) -> Value {
         m.insert(Arc::from(*k), v.clone());
     }
     Value::map(m)
+}
+
+/// Helm's `cleanupParseError`: `parse error at (LOCATION): LAST-PART`.
+pub fn helm_parse_error(filename: &str, go: &str) -> String {
+    let tokens: Vec<&str> = go.split(": ").collect();
+    match (tokens.get(1), tokens.last()) {
+        (Some(loc), Some(last)) if tokens.len() > 1 => format!("parse error at ({loc}): {last}"),
+        _ => format!("parse error in ({filename}): {go}"),
+    }
+}
+
+/// Helm's `cleanupExecError`: errors of `required`/`fail` (wrapped in
+/// `HELM_ERR_START…HELM_ERR_END`) become `execution error at (LOCATION): MSG`.
+pub fn helm_exec_error(go: &str) -> String {
+    let tokens: Vec<&str> = go.splitn(3, ": ").collect();
+    if let [_, loc, rest] = tokens[..]
+        && let Some(start) = rest.find("HELM_ERR_START")
+        && let Some(end) = rest.rfind("HELM_ERR_END")
+        && start + "HELM_ERR_START".len() <= end
+    {
+        let msg = &rest[start + "HELM_ERR_START".len()..end];
+        return format!("execution error at ({loc}): {msg}");
+    }
+    go.to_string()
 }

@@ -492,11 +492,11 @@ impl<'a> Parser<'a> {
                         else_list,
                     });
                 }
-                if chained {
-                    // `else if` inside range, or `else with` inside if: Go
-                    // wants a plain `{{else}}` here.
+                if chained && self.peek_non_space().kind == TokenKind::Keyword(Keyword::With) {
+                    // `else with` outside `with`: Go 1.18 (Helm 3.10) wants a
+                    // plain `{{else}}`. (A stray `else if` falls through to
+                    // the item list, which reports `unexpected <if> in input`.)
                     let t = self.next_non_space();
-                    self.vars.truncate(mark);
                     return Err(self.unexpected(t, "else"));
                 }
                 let (elist, next) = self.item_list()?;
@@ -1088,7 +1088,7 @@ fn parse_float(s: &str) -> Option<f64> {
         {
             return None;
         }
-        body.parse::<f64>().ok()?
+        body.parse::<f64>().ok().filter(|f| f.is_finite())?
     };
     Some(if neg { -v } else { v })
 }
@@ -1136,7 +1136,16 @@ fn new_number(span: Span, text: &str, kind: TokenKind) -> Result<NumberNode, Str
         float: 0.0,
     };
     if kind == TokenKind::CharConstant {
-        let s = unquote(text).ok_or_else(|| "invalid syntax".to_string())?;
+        let s = unquote(text).ok_or_else(|| {
+            // Go: one character, then the closing quote; more is malformed
+            // (a bad escape reads "invalid syntax").
+            let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
+            if inner.chars().count() > 1 && !inner.starts_with('\\') {
+                format!("malformed character constant: {text}")
+            } else {
+                "invalid syntax".to_string()
+            }
+        })?;
         let c = s
             .chars()
             .next()

@@ -501,7 +501,23 @@ impl Printer {
             'v' => self.fmt_float(x, 'g', -1),
             'g' | 'G' => self.fmt_float(x, verb, -1),
             'f' | 'F' | 'e' | 'E' => self.fmt_float(x, verb, 6),
-            'b' | 'x' | 'X' => self.fmt_float(x, 'g', -1),
+            'b' | 'x' | 'X' => {
+                let body = if verb == 'b' {
+                    float_b(x)
+                } else {
+                    float_hex(x, verb == 'X', self.f.prec_present.then_some(self.f.prec))
+                };
+                let signed = if body.starts_with('-') {
+                    body
+                } else if self.f.plus {
+                    format!("+{body}")
+                } else if self.f.space {
+                    format!(" {body}")
+                } else {
+                    body
+                };
+                self.pad(&signed);
+            }
             _ => self.bad_verb(v, verb),
         }
     }
@@ -681,6 +697,114 @@ impl Printer {
             }
         }
     }
+}
+
+/// Go's `%b` for floats: decimal mantissa and binary exponent (`4503599627370496p-52`).
+fn float_b(x: f64) -> String {
+    let bits = x.to_bits();
+    let neg = bits >> 63 != 0;
+    let exp = ((bits >> 52) & 0x7ff) as i64;
+    let mut mant = bits & ((1u64 << 52) - 1);
+    let e = if exp == 0 {
+        -1074
+    } else {
+        mant |= 1u64 << 52;
+        exp - 1075
+    };
+    format!(
+        "{}{mant}p{}{}",
+        if neg { "-" } else { "" },
+        if e >= 0 { "+" } else { "" },
+        e
+    )
+}
+
+/// Go's `%x`/`%X` for floats: `0x1.8p+01`.
+fn float_hex(x: f64, upper: bool, prec: Option<usize>) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "+Inf" } else { "-Inf" }.into();
+    }
+    let bits = x.to_bits();
+    let neg = bits >> 63 != 0;
+    let exp_bits = ((bits >> 52) & 0x7ff) as i64;
+    let mut mant = bits & ((1u64 << 52) - 1);
+    let mut exp: i64;
+    if exp_bits == 0 {
+        if mant == 0 {
+            exp = 0;
+        } else {
+            // Subnormal: normalise so the leading bit is bit 52.
+            exp = -1022;
+            while mant & (1u64 << 52) == 0 {
+                mant <<= 1;
+                exp -= 1;
+            }
+            mant &= (1u64 << 52) - 1;
+        }
+    } else {
+        exp = exp_bits - 1023;
+    }
+    let mut lead = if x == 0.0 { 0u64 } else { 1u64 };
+    // 13 hex digits of fraction.
+    let mut digits: Vec<u8> = (0..13)
+        .rev()
+        .map(|i| ((mant >> (i * 4)) & 0xf) as u8)
+        .collect();
+    match prec {
+        None => {
+            while digits.last() == Some(&0) {
+                digits.pop();
+            }
+        }
+        Some(p) if p < 13 => {
+            // Round half to even on the dropped digits.
+            let full: u128 = ((lead as u128) << 52) | mant as u128;
+            let shift = (13 - p) * 4;
+            let mut kept = full >> shift;
+            let rem = full & ((1u128 << shift) - 1);
+            let half = 1u128 << (shift - 1);
+            if rem > half || (rem == half && kept & 1 == 1) {
+                kept += 1;
+            }
+            if kept >> (p * 4) >= 2 {
+                kept >>= 1;
+                exp += 1;
+            }
+            lead = (kept >> (p * 4)) as u64;
+            digits = (0..p)
+                .rev()
+                .map(|i| ((kept >> (i * 4)) & 0xf) as u8)
+                .collect();
+        }
+        Some(p) => digits.resize(p, 0),
+    }
+    let hex = |d: u8| -> char {
+        let c = char::from_digit(d as u32, 16).unwrap_or('0');
+        if upper { c.to_ascii_uppercase() } else { c }
+    };
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    out.push_str(if upper { "0X" } else { "0x" });
+    out.push(hex(lead as u8));
+    if !digits.is_empty() {
+        out.push('.');
+        for d in digits {
+            out.push(hex(d));
+        }
+    }
+    out.push(if upper { 'P' } else { 'p' });
+    out.push(if exp < 0 { '-' } else { '+' });
+    let a = exp.unsigned_abs();
+    if a < 10 {
+        out.push('0');
+    }
+    out.push_str(&a.to_string());
+    out
 }
 
 fn int_from_arg(a: &[Value], arg_num: usize) -> (i64, bool, usize) {

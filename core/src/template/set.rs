@@ -112,7 +112,7 @@ pub(crate) struct TplParsed {
     pub defines: Arc<HashMap<Str, Arc<Tree>>>,
 }
 
-type TplKey = (Arc<str>, Delims);
+type TplKey = (Arc<str>, Str, Delims);
 type TplResult = Result<Arc<TplParsed>, ParseError>;
 
 /// First source id handed to `tpl` strings.
@@ -123,6 +123,9 @@ pub const TPL_SOURCE_BASE: u32 = 0x8000_0000;
 pub struct TemplateSet {
     pub(crate) funcs: Arc<FuncTable>,
     pub(crate) templates: HashMap<Str, Arc<Tree>>,
+    /// Every definition of each name, in the order added (for `tpl`, which
+    /// re-associates all files but the caller's).
+    pub(crate) history: HashMap<Str, Vec<Arc<Tree>>>,
     pub(crate) options: Options,
     sources: HashMap<SourceId, Arc<SourceText>>,
     pub(crate) tpl_cache: Mutex<HashMap<TplKey, TplResult>>,
@@ -139,6 +142,7 @@ impl TemplateSet {
         TemplateSet {
             funcs,
             templates: HashMap::new(),
+            history: HashMap::new(),
             options,
             sources: HashMap::new(),
             tpl_cache: Mutex::new(HashMap::new()),
@@ -206,6 +210,10 @@ impl TemplateSet {
     }
 
     fn associate(&mut self, tree: Arc<Tree>) {
+        self.history
+            .entry(tree.name.clone())
+            .or_default()
+            .push(tree.clone());
         if let Some(old) = self.templates.get(&tree.name)
             && tree.is_empty()
             && !old.is_empty()
@@ -249,13 +257,14 @@ impl TemplateSet {
         exec::execute(self, name, data, host)
     }
 
-    /// Parses (or fetches from the cache) a `tpl` string.
+    /// Parses (or fetches from the cache) a `tpl` string as template `name`.
     pub(crate) fn parse_tpl(
         &self,
         text: &str,
+        name: &Str,
         delims: &Delims,
     ) -> Result<Arc<TplParsed>, ParseError> {
-        let key: (Arc<str>, Delims) = (Arc::from(text), delims.clone());
+        let key: TplKey = (Arc::from(text), name.clone(), delims.clone());
         if let Ok(cache) = self.tpl_cache.lock()
             && let Some(hit) = cache.get(&key)
         {
@@ -263,9 +272,7 @@ impl TemplateSet {
         }
         let id = SourceId(self.next_tpl_source.fetch_add(1, Ordering::Relaxed));
         let src = Arc::new(SourceText::with_delims(id, key.0.clone(), delims.clone()));
-        let parsed = parser::parse(&self.options.tpl_name, src.clone(), delims, &|n| {
-            self.funcs.contains(n)
-        });
+        let parsed = parser::parse(name, src.clone(), delims, &|n| self.funcs.contains(n));
         let result = match parsed.error {
             Some(e) => Err(e),
             None => {
@@ -282,7 +289,7 @@ impl TemplateSet {
                         }))
                     }
                     None => Err(ParseError {
-                        name: self.options.tpl_name.clone(),
+                        name: name.clone(),
                         line: 1,
                         message: "internal error: no tree".into(),
                         span: Span::default(),
@@ -298,6 +305,9 @@ impl TemplateSet {
             // strings cannot grow it without limit.
             if cache.len() > 10_000 {
                 cache.clear();
+                if let Ok(mut m) = self.tpl_sources.lock() {
+                    m.clear();
+                }
             }
             cache.insert(key, result.clone());
         }
