@@ -55,3 +55,5 @@ pub fn report_missing_shared(what: &str, n: usize) -> bool {
     );
     std::env::var_os("CI").is_some()
 }
+
+pub mod cluster;
