@@ -14,6 +14,7 @@
 pub mod action;
 pub mod chart;
 pub mod create;
+pub mod engine;
 pub mod json;
 pub mod kube;
 pub mod manifest;

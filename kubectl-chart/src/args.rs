@@ -89,6 +89,11 @@ impl GlobalArgs {
 pub enum Command {
     /// create a new chart with the given name
     Create(crate::commands::create::CreateArgs),
+    /// examine a chart for possible issues
+    Lint(crate::commands::lint::LintArgs),
+    /// show information of a chart
+    #[command(subcommand, visible_alias = "inspect")]
+    Show(crate::commands::show::ShowCommand),
     /// download extended information of a named release
     Get(crate::commands::get::GetArgs),
     /// fetch release history

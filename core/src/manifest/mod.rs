@@ -21,5 +21,7 @@ pub use output::{
     CrdFile, FileWrite, OutputOptions, ShowOnlyError, TemplateOutput, manifest_text,
     template_output,
 };
-pub use sorter::{DocError, Manifest, ManifestError, ParseDoc, Sorted, sort_manifests};
+pub use sorter::{
+    DocError, Manifest, ManifestError, ParseDoc, Sorted, parse_yaml_doc, sort_manifests,
+};
 pub use split::{Document, split_documents, split_manifests};

@@ -92,6 +92,16 @@ impl std::error::Error for ManifestError {}
 /// message starts with `yaml: ` as yaml.v2's do.
 pub type ParseDoc<'p> = &'p dyn Fn(&str) -> Result<Value, DocError>;
 
+/// The standard document parser: Helm's YAML semantics from [`crate::yaml`].
+pub fn parse_yaml_doc(text: &str) -> Result<Value, DocError> {
+    crate::yaml::parse_value(text, crate::source::SourceId::default())
+        .map(|p| p.value)
+        .map_err(|e| DocError {
+            message: e.helm_message(),
+            line: Some(e.pos.line as usize),
+        })
+}
+
 /// Is the path a partial (`_helpers.tpl`)?
 pub fn is_partial(path: &str) -> bool {
     path.rsplit('/').next().is_some_and(|b| b.starts_with('_'))
@@ -166,4 +176,48 @@ fn classify(path: &str, text: &str, head: Head, out: &mut Sorted) {
         weight,
         delete_policies,
     });
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn sorted(files: &[(&str, &str)]) -> Result<Sorted, ManifestError> {
+        sort_manifests(files.iter().copied(), KindOrder::Install, &parse_yaml_doc)
+    }
+
+    #[test]
+    fn hooks_manifests_and_unknown_hooks() {
+        let hooks = "---\nkind: Service\nmetadata:\n  name: s\n---\nkind: ConfigMap\nmetadata:\n  name: hook1\n  annotations:\n    helm.sh/hook: \"pre-install, post-install\"\n    helm.sh/hook-weight: \"5\"\n---\nkind: Pod\nmetadata:\n  name: t\n  annotations:\n    helm.sh/hook: test\n---\nkind: Job\nmetadata:\n  name: unk\n  annotations:\n    helm.sh/hook: bogus\n";
+        let s = sorted(&[
+            ("c/templates/hooks.yaml", hooks),
+            ("c/templates/_p.yaml", "kind: Secret"),
+            ("c/templates/blank.yaml", "\n  \n"),
+            ("c/templates/a.yaml", "kind: Deployment\n---\n# comment"),
+        ])
+        .unwrap();
+        let kinds: Vec<&str> = s.manifests.iter().map(|m| m.head.kind.as_str()).collect();
+        assert_eq!(kinds, vec!["Service", "Deployment", ""]);
+        assert_eq!(s.hooks.len(), 2);
+        assert_eq!(s.hooks[0].name, "hook1");
+        assert_eq!(s.hooks[0].weight, 5);
+        assert_eq!(s.hooks[1].events, vec![crate::manifest::HookEvent::Test]);
+        assert_eq!(s.skipped_hooks, vec!["bogus".to_string()]);
+    }
+
+    #[test]
+    fn yaml_errors_read_like_helm() {
+        // Message recorded from the oracle for `a: b\n c: d`.
+        let err = sorted(&[("y/templates/t.yaml", "a: b\n c: d\n")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "YAML parse error on y/templates/t.yaml: error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context"
+        );
+        let err = sorted(&[("y/templates/t.yaml", "kind: [1]\n")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "YAML parse error on y/templates/t.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go struct field SimpleHead.kind of type string"
+        );
+    }
 }

@@ -5,8 +5,10 @@ pub mod cluster;
 pub mod create;
 pub mod get;
 pub mod history;
+pub mod lint;
 pub mod list;
 pub mod rollback;
+pub mod show;
 pub mod status;
 pub mod template;
 pub mod test;
@@ -21,6 +23,8 @@ pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Create(args) => create::run(args),
         Command::Template(args) => template::run(&cli.global, args),
+        Command::Show(cmd) => show::run(cmd),
+        Command::Lint(args) => lint::run(&cli.global, args),
         Command::Get(args) => get::run(&cli.global, args),
         Command::History(args) => history::run(&cli.global, args),
         Command::List(args) => list::run(&cli.global, args),

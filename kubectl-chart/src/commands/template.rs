@@ -1,10 +1,15 @@
 //! `kubectl chart template [NAME] CHART`: renders a chart locally and prints
 //! the manifests exactly as `helm template` does.
 
-use anyhow::{Result, bail};
+use std::io::Write;
+
+use anyhow::{Context, Result, bail};
+use chart_core::action::template::TemplateRequest;
+use chart_core::manifest::{FileWrite, OutputOptions};
+use chart_core::values::ValueOptions;
 use clap::Args;
 
-use crate::args::{GlobalArgs, InstallFlags};
+use crate::args::{GlobalArgs, InstallFlags, ValuesArgs};
 
 #[derive(Args, Debug)]
 pub struct TemplateArgs {
@@ -47,6 +52,83 @@ pub fn run(global: &GlobalArgs, args: &TemplateArgs) -> Result<()> {
             "\"kubectl chart template\" requires at least 1 argument\n\nUsage:  kubectl chart template [NAME] [CHART] [flags]"
         );
     }
-    let _ = global;
-    bail!("template rendering is not available in this build yet")
+    let i = &args.install;
+    let req = TemplateRequest {
+        args: args.args.clone(),
+        name_template: i.name_template.clone(),
+        generate_name: i.generate_name,
+        namespace: global.namespace(),
+        values: value_options(&i.values),
+        kube_version: args.kube_version.clone(),
+        api_versions: args.api_versions.clone(),
+        is_upgrade: args.is_upgrade,
+        render_subchart_notes: i.render_subchart_notes,
+        output: OutputOptions {
+            include_crds: args.include_crds,
+            skip_tests: args.skip_tests,
+            no_hooks: i.no_hooks,
+            show_only: args.show_only.clone(),
+            output_dir: args.output_dir.clone(),
+            use_release_name: args.release_name,
+            release_name: String::new(),
+        },
+        cwd: std::env::current_dir().context("cannot read the current directory")?,
+    };
+    let run = chart_core::action::template::run(&req);
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for w in &run.warnings {
+        writeln!(err, "{w}")?;
+    }
+    let out = match run.result {
+        Ok(out) => out,
+        Err(e) => {
+            if global.debug
+                && let Some(dump) = &e.debug_output
+            {
+                print!("{dump}");
+            }
+            return Err(anyhow::anyhow!(e.message));
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut so = stdout.lock();
+    for w in &out.writes {
+        write_file(w)?;
+        writeln!(so, "wrote {}", w.path)?;
+    }
+    match out.stdout {
+        Ok(text) => so.write_all(text.as_bytes())?,
+        Err(e) => return Err(e.into()),
+    }
+    so.flush()?;
+    Ok(())
+}
+
+/// The `--values`/`--set*` flags as chart-core's value options.
+pub fn value_options(v: &ValuesArgs) -> ValueOptions {
+    ValueOptions {
+        value_files: v.values.clone(),
+        json_values: v.set_json.clone(),
+        values: v.set.clone(),
+        string_values: v.set_string.clone(),
+        file_values: v.set_file.clone(),
+        literal_values: Vec::new(),
+    }
+}
+
+/// Writes one `--output-dir` file as Helm does (create, or append).
+fn write_file(w: &FileWrite) -> Result<()> {
+    let path = std::path::Path::new(&w.path);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("mkdir {}", dir.display()))?;
+    }
+    let mut f = if w.append {
+        std::fs::OpenOptions::new().append(true).open(path)
+    } else {
+        std::fs::File::create(path)
+    }
+    .with_context(|| format!("open {}", w.path))?;
+    f.write_all(w.content.as_bytes())?;
+    Ok(())
 }

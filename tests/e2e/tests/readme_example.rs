@@ -20,7 +20,7 @@ fn readme_example_renders_like_helm() {
     let golden = std::fs::read(root.join("tests/e2e/golden/hello-web.yaml")).expect("golden");
     let matches = out.status.success() && out.stdout == golden;
     if KNOWN_FAILING {
-        eprintln!("!!! README example is KNOWN FAILING (rendering not landed yet)");
+        eprintln!("!!! README example is KNOWN FAILING (Sprig sha256sum not landed yet)");
         assert!(
             !matches,
             "README example passes now: set KNOWN_FAILING to false"

@@ -11,14 +11,12 @@ use chart_e2e::{bin, report_missing_shared, shared_dir};
 
 /// Cases that do not pass yet; the test fails if one starts passing.
 const KNOWN_FAILING: &[&str] = &[
-    // Rendering (engine, charts, values) has not landed yet.
-    "pacman",
-    "pacman-replicas-3",
+    // Sprig's sha256sum not landed yet.
     "greetings-aloha",
     "greetings-namaste",
     "music-db",
     "music-db-fixed-admin-password",
-    "music-db-missing-dependency-error",
+    "greetings-checksum-follows-configmap",
     "greetings-checksum-follows-configmap",
 ];
 

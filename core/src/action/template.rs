@@ -1,0 +1,359 @@
+//! `helm template`: load a chart, compute its values, render it and lay the
+//! result out exactly as Helm 3.10 prints it.
+//!
+//! The steps and their error messages follow Helm's `runInstall` and
+//! `Install.Run` in client-only mode: name and chart from the arguments,
+//! chart location, user values, loading, installability, declared
+//! dependencies, release name, dependency processing, coalescing and schema
+//! validation, the chart's `kubeVersion`, rendering, NOTES, manifest
+//! sorting, then the output layout. Errors from the render phase carry
+//! Helm's `Use --debug flag to render out invalid YAML` hint.
+
+use std::path::PathBuf;
+
+use crate::chart::{self, Chart};
+use crate::engine::{
+    Capabilities, EngineOptions, ReleaseOptions, RenderedChart, parse_kube_version, render,
+};
+use crate::manifest::{
+    CrdFile, KindOrder, ManifestError, OutputOptions, Sorted, TemplateOutput, parse_yaml_doc,
+    sort_manifests, template_output,
+};
+use crate::template::{Map, Value};
+use crate::values::{self, ValueOptions};
+
+use super::locate::locate_chart;
+
+/// Everything `helm template` takes.
+#[derive(Clone, Debug, Default)]
+pub struct TemplateRequest {
+    /// `[NAME] CHART`
+    pub args: Vec<String>,
+    pub name_template: Option<String>,
+    pub generate_name: bool,
+    pub namespace: String,
+    pub values: ValueOptions,
+    pub kube_version: Option<String>,
+    pub api_versions: Vec<String>,
+    pub is_upgrade: bool,
+    pub render_subchart_notes: bool,
+    /// Layout switches; `release_name` is filled in by [`run`].
+    pub output: OutputOptions,
+    /// Working directory for relative chart paths.
+    pub cwd: PathBuf,
+}
+
+/// The outcome: warnings to print on stderr (also on failure), then either
+/// the output or the error.
+#[derive(Debug)]
+pub struct TemplateRun {
+    pub warnings: Vec<String>,
+    pub result: Result<TemplateOutput, TemplateError>,
+}
+
+/// A failure, displayed as Helm's message (after `Error: `).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct TemplateError {
+    pub message: String,
+    /// The rendered files, for `--debug` (Helm prints them on render errors).
+    pub debug_output: Option<String>,
+}
+
+impl TemplateError {
+    fn plain(message: impl Into<String>) -> TemplateError {
+        TemplateError {
+            message: message.into(),
+            debug_output: None,
+        }
+    }
+
+    /// A render-phase error: Helm adds a hint to use `--debug`.
+    fn render(message: impl std::fmt::Display) -> TemplateError {
+        TemplateError {
+            message: format!("{message}\n\nUse --debug flag to render out invalid YAML"),
+            debug_output: None,
+        }
+    }
+}
+
+const RELEASE_NAME_MAX: usize = 53;
+
+/// Helm's release name check (DNS-1123 subdomain, at most 53 characters).
+pub fn validate_release_name(name: &str) -> Result<(), String> {
+    let label_ok = |l: &str| {
+        let b = l.as_bytes();
+        !b.is_empty()
+            && b.iter()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+            && b[0] != b'-'
+            && b[b.len() - 1] != b'-'
+    };
+    if name.is_empty() || name.len() > RELEASE_NAME_MAX || !name.split('.').all(label_ok) {
+        return Err(format!(
+            "release name \"{name}\": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than {RELEASE_NAME_MAX}"
+        ));
+    }
+    Ok(())
+}
+
+/// Helm's `NameAndChart` for `helm template` (whose default name is
+/// `release-name`, so `--generate-name` alone changes nothing).
+pub fn name_and_chart(
+    args: &[String],
+    name_template: Option<&str>,
+    generate_name: bool,
+) -> Result<(String, String), String> {
+    if args.len() > 2 {
+        return Err(format!(
+            "expected at most two arguments, unexpected arguments: {}",
+            args[2..].join(", ")
+        ));
+    }
+    if let [name, chart] = args {
+        if generate_name {
+            return Err("cannot set --generate-name and also specify a name".into());
+        }
+        if name_template.is_some_and(|t| !t.is_empty()) {
+            return Err("cannot set --name-template and also specify a name".into());
+        }
+        return Ok((name.clone(), chart.clone()));
+    }
+    let chart = args.first().cloned().unwrap_or_default();
+    if let Some(t) = name_template.filter(|t| !t.is_empty()) {
+        return Ok((render_name_template(t)?, chart));
+    }
+    Ok(("release-name".into(), chart))
+}
+
+/// `--name-template`: a Go template with Sprig, executed without data.
+fn render_name_template(text: &str) -> Result<String, String> {
+    let mut set = crate::template::set::TemplateSet::new(crate::engine::helm_funcs());
+    set.add(
+        "name-template",
+        text,
+        &crate::template::lexer::Delims::default(),
+        crate::source::SourceId(0),
+    )
+    .map_err(|e| e.to_string())?;
+    set.execute(
+        "name-template",
+        &Value::Nil,
+        &mut crate::engine::host::HelmHost::default(),
+    )
+    .map(|r| r.output)
+    .map_err(|e| e.to_string())
+}
+
+fn go_quote(s: &str) -> String {
+    crate::chart::metadata::go_quote(s)
+}
+
+/// Helm's `CheckDependencies`: every dependency declared in Chart.yaml must
+/// be present in `charts/`.
+fn check_dependencies(chart: &Chart) -> Result<(), String> {
+    let missing: Vec<&str> = chart
+        .metadata
+        .dependencies
+        .iter()
+        .flatten()
+        .filter(|d| !chart.dependencies.iter().any(|c| c.name() == d.name))
+        .map(|d| d.name.as_str())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+        missing.join(", ")
+    ))
+}
+
+/// Loads a chart and computes everything rendering needs: used by
+/// `template`, `install`, `upgrade` and `lint`.
+pub struct Prepared {
+    pub chart: Chart,
+    pub values: Map,
+    pub release: ReleaseOptions,
+    pub caps: Capabilities,
+}
+
+/// Renders a prepared chart and sorts the output: (rendered files without
+/// NOTES, notes text, sorted hooks/manifests).
+pub fn render_resources(
+    p: &Prepared,
+    sub_notes: bool,
+    opts: EngineOptions,
+    warnings: &mut Vec<String>,
+) -> Result<(RenderedChart, String, Sorted), TemplateError> {
+    if !p.chart.metadata.kube_version.is_empty() {
+        chart::kubeversion::check_kube_version(&p.chart.metadata, &p.caps.kube_version.version)
+            .map_err(TemplateError::render)?;
+    }
+    let rendered =
+        render(&p.chart, &p.values, &p.release, &p.caps, opts).map_err(TemplateError::render)?;
+    warnings.extend(rendered.log.iter().cloned());
+    let root_notes = format!("{}/templates/NOTES.txt", p.chart.name());
+    let mut notes = String::new();
+    let mut files: Vec<(&str, &str)> = Vec::new();
+    for (name, file) in &rendered.files {
+        if name.ends_with("NOTES.txt") {
+            if sub_notes || *name == root_notes {
+                if !notes.is_empty() {
+                    notes.push('\n');
+                }
+                notes.push_str(&file.text);
+            }
+            continue;
+        }
+        files.push((name.as_str(), file.text.as_str()));
+    }
+    let sorted = match sort_manifests(files.iter().copied(), KindOrder::Install, &parse_yaml_doc) {
+        Ok(s) => s,
+        Err(e) => {
+            let mut err = TemplateError::render(describe_yaml_error(&e, &rendered));
+            let mut debug = String::new();
+            for (name, text) in &files {
+                if !text.trim().is_empty() {
+                    debug.push_str(&format!("---\n# Source: {name}\n{text}\n"));
+                }
+            }
+            err.debug_output = Some(debug);
+            return Err(err);
+        }
+    };
+    for h in &sorted.skipped_hooks {
+        warnings.push(format!(
+            "manifest_sorter.go:192: info: skipping unknown hook: {}",
+            go_quote(h)
+        ));
+    }
+    Ok((rendered, notes, sorted))
+}
+
+/// Helm's YAML error, plus where in the template the offending line came
+/// from (ours: Helm only gives the line inside the document).
+fn describe_yaml_error(e: &ManifestError, rendered: &RenderedChart) -> String {
+    let base = e.to_string();
+    let Some(file) = rendered.files.get(&e.path) else {
+        return base;
+    };
+    let offset = e.rendered_offset(&file.text);
+    let span = file
+        .trace
+        .iter()
+        .take_while(|t| t.start as usize <= offset)
+        .last()
+        .map(|t| t.span);
+    let (Some(span), Some(set)) = (span, rendered.set.as_ref()) else {
+        return base;
+    };
+    let Some(src) = set.source(span.source) else {
+        return base;
+    };
+    let pos = src.lines.line_col(span.start as usize);
+    format!(
+        "{base}\n(the offending text was produced by {}:{pos})",
+        e.path
+    )
+}
+
+fn prepare(
+    req: &TemplateRequest,
+    release_name: &str,
+    warnings: &mut Vec<String>,
+    chart_arg: &str,
+) -> Result<Prepared, TemplateError> {
+    let kube_version = match &req.kube_version {
+        Some(v) if !v.is_empty() => Some(
+            parse_kube_version(v)
+                .map_err(|e| TemplateError::plain(format!("invalid kube version '{v}': {e}")))?,
+        ),
+        _ => None,
+    };
+    let path = locate_chart(chart_arg, &req.cwd).map_err(TemplateError::plain)?;
+    let user = req
+        .values
+        .merge_values()
+        .map_err(|e| TemplateError::plain(e.to_string()))?;
+    let mut chart = chart::load(&path).map_err(|e| TemplateError::plain(e.to_string()))?;
+    let ty = chart.metadata.chart_type.as_str();
+    if !(ty.is_empty() || ty == "application") {
+        return Err(TemplateError::plain(format!(
+            "{ty} charts are not installable"
+        )));
+    }
+    if chart.metadata.deprecated {
+        warnings.push("WARNING: This chart is deprecated".into());
+    }
+    check_dependencies(&chart).map_err(TemplateError::plain)?;
+    validate_release_name(release_name).map_err(TemplateError::plain)?;
+    let mut log = Vec::new();
+    let processed = values::process_dependencies(&mut chart, &user, &mut log);
+    warnings.append(&mut log);
+    processed.map_err(|e| TemplateError::plain(e.to_string()))?;
+    let caps = Capabilities::for_template(kube_version, &req.api_versions);
+    let mut log = Vec::new();
+    let coalesced = values::coalesce_values(&mut chart, &user, &mut log);
+    warnings.append(&mut log);
+    let vals = coalesced.map_err(|e| TemplateError::plain(e.to_string()))?;
+    values::validate_against_schema(&chart, &vals).map_err(|e| {
+        TemplateError::plain(format!(
+            "values don't meet the specifications of the schema(s) in the following chart(s):\n{e}"
+        ))
+    })?;
+    let is_upgrade = req.is_upgrade;
+    Ok(Prepared {
+        chart,
+        values: vals,
+        release: ReleaseOptions {
+            name: release_name.to_string(),
+            namespace: req.namespace.clone(),
+            revision: 1,
+            is_install: !is_upgrade,
+            is_upgrade,
+        },
+        caps,
+    })
+}
+
+/// Runs `helm template`.
+pub fn run(req: &TemplateRequest) -> TemplateRun {
+    let mut warnings = Vec::new();
+    let result = run_inner(req, &mut warnings);
+    TemplateRun { warnings, result }
+}
+
+fn run_inner(
+    req: &TemplateRequest,
+    warnings: &mut Vec<String>,
+) -> Result<TemplateOutput, TemplateError> {
+    let (name, chart_arg) =
+        name_and_chart(&req.args, req.name_template.as_deref(), req.generate_name)
+            .map_err(TemplateError::plain)?;
+    let prepared = prepare(req, &name, warnings, &chart_arg)?;
+    let (_rendered, _notes, sorted) = render_resources(
+        &prepared,
+        req.render_subchart_notes,
+        EngineOptions::default(),
+        warnings,
+    )?;
+    let crds: Vec<CrdFile> = prepared
+        .chart
+        .crds()
+        .into_iter()
+        .map(|crd| CrdFile {
+            name: crd.name,
+            filename: crd.filename,
+            data: crd.file.text().into_owned(),
+        })
+        .collect();
+    let mut opts = req.output.clone();
+    opts.release_name = name;
+    Ok(template_output(
+        &crds,
+        &sorted.manifests,
+        &sorted.hooks,
+        &opts,
+    ))
+}

@@ -1,0 +1,324 @@
+//! Rendering a chart tree the way Helm's `engine.Render` does.
+//!
+//! - One template set for the chart and all subcharts; template names are
+//!   `chart/templates/f` and `chart/charts/sub/templates/f`.
+//! - Parse order: most path separators first, ties in reverse lexical order;
+//!   since later non-empty `define`s replace earlier ones, parent defines win.
+//! - Library charts contribute only their `_*` partials.
+//! - Each chart's templates see its own context: `.Values` (the parent's
+//!   `.Values.<name>` table for a subchart), `.Chart` (metadata plus
+//!   `IsRoot`), `.Files`, `.Release`, `.Capabilities`, `.Subcharts`, and
+//!   `.Template{Name,BasePath}` set per file.
+//! - Partials are not executed; every output has each `<no value>` deleted.
+//! - Errors are rewritten as Helm does: `parse error at (f:line): msg`,
+//!   `execution error at (f:line:col): msg` for `required`/`fail`, else Go's
+//!   message as is.
+//! - A chart opts into `<< >>` delimiters with the Chart.yaml annotation
+//!   `kubectl-chart.io/delimiters`.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use crate::chart::{Chart, ChartObject, Files};
+use crate::source::SourceId;
+use crate::template::lexer::Delims;
+use crate::template::set::{MissingKey, Options, TemplateSet, TraceEntry};
+use crate::template::{FuncTable, Map, Value};
+
+use super::capabilities::Capabilities;
+use super::host::{HelmHost, WARN_END, WARN_START};
+
+/// The Chart.yaml annotation selecting template delimiters.
+pub const DELIMITERS_ANNOTATION: &str = "kubectl-chart.io/delimiters";
+
+/// `.Release` (Helm's `ReleaseOptions`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReleaseOptions {
+    pub name: String,
+    pub namespace: String,
+    pub revision: i64,
+    pub is_install: bool,
+    pub is_upgrade: bool,
+}
+
+impl ReleaseOptions {
+    pub fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("Name".into(), Value::str(&self.name));
+        m.insert("Namespace".into(), Value::str(&self.namespace));
+        m.insert("IsUpgrade".into(), Value::Bool(self.is_upgrade));
+        m.insert("IsInstall".into(), Value::Bool(self.is_install));
+        m.insert("Revision".into(), Value::Int(self.revision));
+        m.insert("Service".into(), Value::str("Helm"));
+        Value::map(m)
+    }
+}
+
+/// Engine switches.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EngineOptions {
+    /// `missingkey=error` (lint `--strict`).
+    pub strict: bool,
+    /// `required`/`fail` log instead of failing (lint).
+    pub lint_mode: bool,
+}
+
+/// One rendered file.
+#[derive(Clone, Debug, Default)]
+pub struct RenderedFile {
+    /// Output with every `<no value>` removed.
+    pub text: String,
+    /// The template source each output byte came from (offsets into `text`
+    /// are approximate after `<no value>` removal, exact otherwise).
+    pub trace: Vec<TraceEntry>,
+}
+
+/// The rendered chart: template name → output, in name order.
+#[derive(Debug, Default)]
+pub struct RenderedChart {
+    pub files: BTreeMap<String, RenderedFile>,
+    /// Lines Helm logs while rendering (lint mode).
+    pub log: Vec<String>,
+    /// The template set, kept for positions (sources of traces).
+    pub set: Option<Arc<TemplateSet>>,
+}
+
+/// A render failure, displayed exactly as Helm prints it.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct RenderError {
+    pub message: String,
+    /// The template being rendered (or parsed).
+    pub template: String,
+    /// `file:line:col` of the innermost failing node, for our diagnostics.
+    pub location: Option<String>,
+}
+
+/// Helm's function table (Sprig without `env`/`expandenv`, Helm's YAML/JSON
+/// functions, `include`, `tpl`, `required`, `fail`, `lookup`).
+pub fn helm_funcs() -> Arc<FuncTable> {
+    static FUNCS: OnceLock<Arc<FuncTable>> = OnceLock::new();
+    FUNCS
+        .get_or_init(|| {
+            let mut t = crate::template::builtins::builtin_table();
+            crate::sprig::register(&mut t);
+            t.remove("env");
+            t.remove("expandenv");
+            crate::yaml::register(&mut t);
+            crate::template::builtins::register_helm_engine_funcs(&mut t);
+            super::host::register(&mut t);
+            t.into_shared()
+        })
+        .clone()
+}
+
+/// The delimiters a chart asked for.
+pub fn chart_delims(chart: &Chart) -> Delims {
+    chart
+        .metadata
+        .annotations
+        .get(DELIMITERS_ANNOTATION)
+        .and_then(|v| Delims::from_annotation(v))
+        .unwrap_or_default()
+}
+
+struct Renderable {
+    name: String,
+    text: Arc<str>,
+    base_path: String,
+    context: Arc<Map>,
+    delims: Delims,
+}
+
+/// Builds a chart's context and collects its templates (children first, as
+/// Helm's `recAllTpls` does, so `.Subcharts` is filled).
+fn collect(
+    chart: &Chart,
+    full_path: &str,
+    parent_values: Option<&Value>,
+    top: &TopLevel,
+    out: &mut Vec<Renderable>,
+) -> Value {
+    let values = match parent_values {
+        None => top.values.clone(),
+        Some(pv) => match pv.get(chart.name()) {
+            Some(v @ Value::Map(_)) => v.clone(),
+            _ => Value::empty_map(),
+        },
+    };
+    let mut subcharts = Map::new();
+    for dep in &chart.dependencies {
+        let child_path = format!("{full_path}/charts/{}", dep.name());
+        let child = collect(dep, &child_path, Some(&values), top, out);
+        subcharts.insert(dep.name().into(), child);
+    }
+    let mut ctx = Map::new();
+    ctx.insert(
+        "Chart".into(),
+        ChartObject::new(chart.metadata.clone(), parent_values.is_none()).into_value(),
+    );
+    ctx.insert("Files".into(), Files::new(&chart.files).into_value());
+    ctx.insert("Release".into(), top.release.clone());
+    ctx.insert("Capabilities".into(), top.capabilities.clone());
+    ctx.insert("Values".into(), values);
+    ctx.insert("Subcharts".into(), Value::map(subcharts));
+    let ctx = Arc::new(ctx);
+    let delims = chart_delims(chart);
+    let library = chart.is_library();
+    for t in &chart.templates {
+        let base = t.name.rsplit('/').next().unwrap_or(&t.name);
+        if library && !base.starts_with('_') {
+            continue;
+        }
+        out.push(Renderable {
+            name: format!("{full_path}/{}", t.name),
+            text: Arc::from(t.text().as_ref()),
+            base_path: format!("{full_path}/templates"),
+            context: ctx.clone(),
+            delims: delims.clone(),
+        });
+    }
+    Value::Map(ctx)
+}
+
+struct TopLevel {
+    values: Value,
+    release: Value,
+    capabilities: Value,
+}
+
+/// Helm's `sortTemplates`: most `/` first, ties reverse-lexical.
+fn parse_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+    cb.cmp(&ca).then_with(|| b.cmp(a))
+}
+
+fn is_partial(name: &str) -> bool {
+    name.rsplit('/').next().is_some_and(|b| b.starts_with('_'))
+}
+
+/// Renders every template of `chart` (its values already coalesced).
+pub fn render(
+    chart: &Chart,
+    values: &Map,
+    release: &ReleaseOptions,
+    caps: &Capabilities,
+    opts: EngineOptions,
+) -> Result<RenderedChart, RenderError> {
+    let top = TopLevel {
+        values: Value::map(values.clone()),
+        release: release.to_value(),
+        capabilities: caps.to_value(),
+    };
+    let mut tpls = Vec::new();
+    collect(chart, chart.name(), None, &top, &mut tpls);
+    tpls.sort_by(|a, b| parse_order(&a.name, &b.name));
+
+    let options = Options {
+        missing_key: if opts.strict {
+            MissingKey::Error
+        } else {
+            MissingKey::Zero
+        },
+        ..Options::default()
+    };
+    let mut set = TemplateSet::with_options(helm_funcs(), options);
+    for (i, t) in tpls.iter().enumerate() {
+        set.add(&t.name, &t.text, &t.delims, SourceId(i as u32 + 1))
+            .map_err(|e| RenderError {
+                message: e.helm_message(),
+                template: t.name.clone(),
+                location: Some(format!("{}:{}", e.name, e.line)),
+            })?;
+    }
+    let set = Arc::new(set);
+    let mut host = HelmHost {
+        lint_mode: opts.lint_mode,
+        log: Vec::new(),
+    };
+    let mut files = BTreeMap::new();
+    for t in &tpls {
+        if is_partial(&t.name) {
+            continue;
+        }
+        let mut ctx = (*t.context).clone();
+        let mut template = Map::new();
+        template.insert("Name".into(), Value::str(&t.name));
+        template.insert("BasePath".into(), Value::str(&t.base_path));
+        ctx.insert("Template".into(), Value::map(template));
+        let data = Value::map(ctx);
+        let rendered = set
+            .execute(&t.name, &data, &mut host)
+            .map_err(|e| exec_error(&t.name, &e))?;
+        let text = if rendered.output.contains("<no value>") {
+            rendered.output.replace("<no value>", "")
+        } else {
+            rendered.output
+        };
+        files.insert(
+            t.name.clone(),
+            RenderedFile {
+                text,
+                trace: rendered.trace,
+            },
+        );
+    }
+    Ok(RenderedChart {
+        files,
+        log: host.log,
+        set: Some(set),
+    })
+}
+
+/// Helm's `cleanupExecError`.
+fn exec_error(name: &str, e: &crate::template::error::ExecError) -> RenderError {
+    let full = e.message();
+    let inner = e.innermost();
+    let location = inner.span().map(|_| inner.template().to_string());
+    let tokens: Vec<&str> = full.splitn(3, ": ").collect();
+    let message = if tokens.len() != 3 {
+        format!("execution error in ({name}): {full}")
+    } else if let Some(start) = tokens[2].find(WARN_START) {
+        let after = &tokens[2][start + WARN_START.len()..];
+        // Go's `(?s).*` is greedy: up to the last end marker.
+        match after.rfind(WARN_END) {
+            Some(end) => format!("execution error at ({}): {}", tokens[1], &after[..end]),
+            None => full.to_string(),
+        }
+    } else {
+        full.to_string()
+    };
+    RenderError {
+        message,
+        template: name.to_string(),
+        location,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_order_is_helms() {
+        let mut names = vec![
+            "a/templates/x.yaml",
+            "a/charts/b/templates/y.yaml",
+            "a/templates/_h.tpl",
+            "a/charts/b/charts/c/templates/z.yaml",
+            "a/templates/z.yaml",
+        ];
+        names.sort_by(|x, y| parse_order(x, y));
+        assert_eq!(
+            names,
+            vec![
+                "a/charts/b/charts/c/templates/z.yaml",
+                "a/charts/b/templates/y.yaml",
+                "a/templates/z.yaml",
+                "a/templates/x.yaml",
+                "a/templates/_h.tpl",
+            ]
+        );
+    }
+}
