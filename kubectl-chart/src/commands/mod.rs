@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod create;
 pub mod get;
 pub mod history;
+pub mod install;
 pub mod lint;
 pub mod list;
 pub mod rollback;
@@ -13,6 +14,7 @@ pub mod status;
 pub mod template;
 pub mod test;
 pub mod uninstall;
+pub mod upgrade;
 
 use anyhow::Result;
 
@@ -27,6 +29,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Lint(args) => lint::run(&cli.global, args),
         Command::Get(args) => get::run(&cli.global, args),
         Command::History(args) => history::run(&cli.global, args),
+        Command::Install(args) => install::run(&cli.global, args),
+        Command::Upgrade(args) => upgrade::run(&cli.global, args),
         Command::List(args) => list::run(&cli.global, args),
         Command::Rollback(args) => rollback::run(&cli.global, args),
         Command::Status(args) => status::run(&cli.global, args),
