@@ -15,6 +15,7 @@ pub mod action;
 pub mod chart;
 pub mod create;
 pub mod engine;
+pub mod ide;
 pub mod json;
 pub mod kube;
 pub mod manifest;

@@ -2,6 +2,7 @@
 //! corpus are.
 
 pub mod golden;
+pub mod lsp_client;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
