@@ -9,6 +9,7 @@
 //! memory storage in tests.
 
 pub mod chart_source;
+pub mod dependency;
 pub mod get;
 pub mod history;
 pub mod hooks;
@@ -17,8 +18,12 @@ pub mod lint;
 pub mod list;
 pub mod locate;
 pub mod manifests;
+pub mod package;
+pub mod pull;
 pub mod release_testing;
+pub mod repo;
 pub mod rollback;
+pub mod search;
 pub mod show;
 pub mod status;
 pub mod template;
