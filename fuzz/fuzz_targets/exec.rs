@@ -10,16 +10,16 @@ use chart_core::source::SourceId;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let (delims, text) = chart_fuzz::split_input(data);
-    let mut set = chart_fuzz::new_set();
+    let (delims, text) = chart_template_fuzz::split_input(data);
+    let mut set = chart_template_fuzz::new_set();
     if set
-        .add(chart_fuzz::NAME, &text, &delims, SourceId(0))
+        .add(chart_template_fuzz::NAME, &text, &delims, SourceId(0))
         .is_err()
     {
         return;
     }
-    let data = chart_fuzz::data();
-    match set.execute(chart_fuzz::NAME, &data, &mut HelmHost::default()) {
+    let data = chart_template_fuzz::data();
+    match set.execute(chart_template_fuzz::NAME, &data, &mut HelmHost::default()) {
         Ok(r) => {
             // The trace must be usable for every output byte.
             if !r.output.is_empty() {
@@ -28,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => {
             let _ = e.to_string();
+            let _ = e.innermost().span();
         }
     }
 });

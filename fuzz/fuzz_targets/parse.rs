@@ -1,21 +1,37 @@
-//! Fuzz target: lexer + parser on arbitrary text with `{{ }}` or `<< >>`
-//! (first byte `\x01`). Must never panic or overflow the stack; deep nesting
-//! must end in the parser's nesting-limit error.
-
+//! Lexer + parser: any text, with default and custom delimiters, must give
+//! trees or an error — never a panic, hang or stack overflow.
 #![no_main]
 
-use chart_core::source::SourceId;
+use std::sync::Arc;
+
+use chart_template_fuzz::source::SourceId;
+use chart_template_fuzz::template::ast::SourceText;
+use chart_template_fuzz::template::{Delims, builtin_table, lexer, parser};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let (delims, text) = chart_fuzz::split_input(data);
-    let set = chart_fuzz::new_set();
-    let parsed = set.parse_only(chart_fuzz::NAME, &text, &delims, SourceId(0));
-    if let Some(e) = parsed.error {
-        // Rendering the message walks spans back to line:column.
-        let _ = e.to_string();
-    }
-    for tree in &parsed.trees {
-        let _ = format!("{tree:?}");
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let funcs = builtin_table();
+    for delims in [
+        Delims::default(),
+        Delims::new("<<", ">>"),
+        Delims::new("[", "]"),
+    ] {
+        let _ = lexer::lex(text, &delims, true);
+        let src = Arc::new(SourceText::with_delims(
+            SourceId(0),
+            Arc::from(text),
+            delims.clone(),
+        ));
+        let parsed = parser::parse("t", src, &delims, &|n| funcs.contains(n));
+        // Printing the trees exercises Go's String() forms.
+        for t in &parsed.trees {
+            let _ = t.root.to_string();
+        }
+        if let Some(e) = parsed.error {
+            let _ = e.to_string();
+        }
     }
 });

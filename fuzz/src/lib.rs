@@ -1,6 +1,12 @@
 //! Shared setup of the template fuzz targets: how an input picks its
 //! delimiters, the function table (Go built-ins, Helm's engine functions,
 //! Sprig, Helm's YAML/JSON functions) and the fixed data a template runs on.
+//!
+//! The harness depends on the whole `chart-core` (the execution target needs
+//! Sprig and Helm's YAML functions), so the first instrumented build compiles
+//! all its dependencies; later builds only recompile `chart-core`.
+
+pub use chart_core::{source, template};
 
 use std::sync::{Arc, OnceLock};
 
@@ -135,7 +141,15 @@ pub fn data() -> Value {
     .clone()
 }
 
-/// A template set with the fuzz function table and budgets.
+/// A template set with the fuzz function table and budgets, holding one
+/// helper partial (`define "h"`) for `include`/`template` to call.
 pub fn new_set() -> TemplateSet {
-    TemplateSet::with_options(funcs(), options())
+    let mut set = TemplateSet::with_options(funcs(), options());
+    let _ = set.add(
+        "fuzz/templates/_h.tpl",
+        "{{ define \"h\" }}[{{ . }}]{{ end }}",
+        &Delims::default(),
+        SourceId(3),
+    );
+    set
 }
