@@ -688,18 +688,49 @@ fn format_layout(layout: &str, dt: &NaiveDateTime, off: i32, abbr: &str) -> Stri
 // ---- parsing ------------------------------------------------------------------------
 
 fn parse_error(value: &str, layout: &str, elem: &str, rest: &str, msg: &str) -> String {
-    use super::conversion::go_quote;
+    parse_error_bytes(value, layout, elem, rest.as_bytes(), msg)
+}
+
+/// [`parse_error`] for a rest that Go cut inside a character.
+fn parse_error_bytes(value: &str, layout: &str, elem: &str, rest: &[u8], msg: &str) -> String {
     if msg.is_empty() {
         format!(
             "parsing time {} as {}: cannot parse {} as {}",
-            go_quote(value),
-            go_quote(layout),
-            go_quote(rest),
-            go_quote(elem)
+            time_quote(value.as_bytes()),
+            time_quote(layout.as_bytes()),
+            time_quote(rest),
+            time_quote(elem.as_bytes())
         )
     } else {
-        format!("parsing time {}{msg}", go_quote(value))
+        format!("parsing time {}{msg}", time_quote(value.as_bytes()))
     }
+}
+
+/// Go `time.quote`: like a Go string literal, but every byte of a non-ASCII
+/// or control character (and of invalid UTF-8) is written as `\xNN`.
+fn time_quote(s: &[u8]) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    fn hex(bytes: &[u8], out: &mut String) {
+        for b in bytes {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    for chunk in s.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if !c.is_ascii() || c < ' ' {
+                hex(c.encode_utf8(&mut [0; 4]).as_bytes(), &mut out);
+            } else {
+                if c == '"' || c == '\\' {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+        }
+        hex(chunk.invalid(), &mut out);
+    }
+    out.push('"');
+    out
 }
 
 /// Leading digits of `s`: exactly `fixed` of them, or 1..=`max`.
@@ -750,7 +781,7 @@ pub fn parse_in_location(layout: &str, value: &str, loc: &Arc<Location>) -> Resu
                     layout,
                     "",
                     "",
-                    &format!(": extra text: {}", super::conversion::go_quote(v)),
+                    &format!(": extra text: {}", time_quote(v.as_bytes())),
                 ));
             }
             break;
@@ -763,6 +794,17 @@ pub fn parse_in_location(layout: &str, value: &str, loc: &Arc<Location>) -> Resu
             Std::LongYear => {
                 if v.len() < 4 || !v.as_bytes()[0].is_ascii_digit() {
                     return Err(fail());
+                }
+                // Go consumes four bytes even when they end inside a
+                // character; those are not all digits, so it is an error.
+                if !v.is_char_boundary(4) {
+                    return Err(parse_error_bytes(
+                        value,
+                        layout,
+                        elem,
+                        &v.as_bytes()[4..],
+                        "",
+                    ));
                 }
                 // Go consumes four bytes before checking them.
                 let (digits, r) = v.split_at(4);
