@@ -50,3 +50,30 @@ fn to_date_long_year_multibyte() {
         "{err}"
     );
 }
+
+/// `printf` with a precision above 65535 (Go allows up to 10⁶) panicked in
+/// Rust's float formatter (fuzz finding). Digits beyond an f64's exact
+/// decimal expansion are zeros. Expected texts from helm-oracle 3.10.1.
+#[test]
+fn printf_huge_float_precision() {
+    let out = render(concat!(
+        r#"a: {{ len (printf "%.70000f" 3.14159) }}"#,
+        "\n",
+        r#"b: {{ printf "%.70000f" 0.1 | trunc 70 }}"#,
+        "\n",
+        r#"c: {{ len (printf "%.70000e" 1.5) }}"#,
+        "\n",
+        r#"d: {{ printf "%.70000g" 0.1 }}"#,
+        "\n",
+        r#"e: {{ printf "%.70000e" 0.1 | trunc 70 }}"#,
+    ))
+    .unwrap();
+    assert_eq!(
+        out,
+        "a: 70002\n\
+         b: 0.10000000000000000555111512312578270211815834045410156250000000000000\n\
+         c: 70006\n\
+         d: 0.1000000000000000055511151231257827021181583404541015625\n\
+         e: 1.00000000000000005551115123125782702118158340454101562500000000000000"
+    );
+}

@@ -34,8 +34,14 @@ fn shortest(f: f64) -> Digits {
     digits_from_exp_format(&format!("{:e}", f.abs()))
 }
 
+/// A precision beyond every digit of an f64's exact decimal expansion (at
+/// most 767 significant and 1074 fractional digits): more digits are zeros.
+/// Rust's formatter panics on precisions above `u16::MAX` (fuzz finding).
+const EXACT_DIGITS: usize = 1100;
+
 /// Digits rounded to `n` significant figures (n ≥ 1).
 fn significant(f: f64, n: usize) -> Digits {
+    let n = n.min(EXACT_DIGITS);
     digits_from_exp_format(&format!("{:.*e}", n.saturating_sub(1), f.abs()))
 }
 
@@ -124,7 +130,9 @@ pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
                 let p = (digs.d.len() as i32 - digs.dp).max(0);
                 fmt_f(&mut out, &digs, p);
             } else {
-                out.push_str(&format!("{:.*}", prec as usize, f.abs()));
+                let exact = (prec as usize).min(EXACT_DIGITS);
+                out.push_str(&format!("{:.*}", exact, f.abs()));
+                out.extend(std::iter::repeat_n('0', prec as usize - exact));
             }
         }
         _ => {
