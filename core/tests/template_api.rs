@@ -464,8 +464,13 @@ fn template_set_is_shareable_across_threads() {
     fn assert_sync<T: Send + Sync>() {}
     assert_sync::<TemplateSet>();
     let mut set = TemplateSet::new(table());
-    set.add("t", "{{ .Values.s }}{{ tpl \"!\" $ }}", &Delims::default(), SourceId(1))
-        .unwrap();
+    set.add(
+        "t",
+        "{{ .Values.s }}{{ tpl \"!\" $ }}",
+        &Delims::default(),
+        SourceId(1),
+    )
+    .unwrap();
     let set = Arc::new(set);
     let handles: Vec<_> = (0..4)
         .map(|_| {
