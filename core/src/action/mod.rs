@@ -8,6 +8,7 @@
 //! history through [`Storage`], so they run against the fake cluster and
 //! memory storage in tests.
 
+pub mod dependency;
 pub mod get;
 pub mod history;
 pub mod hooks;
@@ -16,8 +17,12 @@ pub mod lint;
 pub mod list;
 pub mod locate;
 pub mod manifests;
+pub mod package;
+pub mod pull;
 pub mod release_testing;
+pub mod repo;
 pub mod rollback;
+pub mod search;
 pub mod show;
 pub mod status;
 pub mod template;

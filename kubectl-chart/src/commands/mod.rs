@@ -3,11 +3,16 @@
 
 pub mod cluster;
 pub mod create;
+pub mod dependency;
 pub mod get;
 pub mod history;
 pub mod lint;
 pub mod list;
+pub mod package;
+pub mod pull;
+pub mod repo;
 pub mod rollback;
+pub mod search;
 pub mod show;
 pub mod status;
 pub mod template;
@@ -22,6 +27,11 @@ use crate::args::{Cli, Command};
 pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Create(args) => create::run(args),
+        Command::Dependency(args) => dependency::run(&cli.global, args),
+        Command::Package(args) => package::run(&cli.global, args),
+        Command::Pull(args) => pull::run(&cli.global, args),
+        Command::Repo(args) => repo::run(&cli.global, args),
+        Command::Search(args) => search::run(&cli.global, args),
         Command::Template(args) => template::run(&cli.global, args),
         Command::Show(cmd) => show::run(cmd),
         Command::Lint(args) => lint::run(&cli.global, args),

@@ -3,6 +3,7 @@
 
 pub mod golden;
 pub mod lsp_client;
+pub mod repo_server;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
