@@ -102,6 +102,8 @@ pub enum Command {
     /// fetch release history
     #[command(visible_alias = "hist")]
     History(crate::commands::history::HistoryArgs),
+    /// install a chart
+    Install(crate::commands::install::InstallArgs),
     /// list releases
     #[command(visible_alias = "ls")]
     List(crate::commands::list::ListArgs),
@@ -122,6 +124,8 @@ pub enum Command {
     Template(crate::commands::template::TemplateArgs),
     /// run tests for a release
     Test(crate::commands::test::TestArgs),
+    /// upgrade a release
+    Upgrade(crate::commands::upgrade::UpgradeArgs),
     /// uninstall a release
     #[command(visible_aliases = ["del", "delete", "un"])]
     Uninstall(crate::commands::uninstall::UninstallArgs),

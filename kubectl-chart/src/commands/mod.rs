@@ -6,6 +6,7 @@ pub mod create;
 pub mod dependency;
 pub mod get;
 pub mod history;
+pub mod install;
 pub mod lint;
 pub mod list;
 pub mod package;
@@ -18,6 +19,7 @@ pub mod status;
 pub mod template;
 pub mod test;
 pub mod uninstall;
+pub mod upgrade;
 
 use anyhow::Result;
 
@@ -37,6 +39,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Lint(args) => lint::run(&cli.global, args),
         Command::Get(args) => get::run(&cli.global, args),
         Command::History(args) => history::run(&cli.global, args),
+        Command::Install(args) => install::run(&cli.global, args),
+        Command::Upgrade(args) => upgrade::run(&cli.global, args),
         Command::List(args) => list::run(&cli.global, args),
         Command::Rollback(args) => rollback::run(&cli.global, args),
         Command::Status(args) => status::run(&cli.global, args),
