@@ -10,15 +10,22 @@
 //! - [`chart`]: chart model and loader (directories, archives, `.helmignore`).
 //! - [`values`]: values coalescing, `--set` parsing, schema validation.
 //! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
+//! - [`dependency`]: `dependency list|update|build`, Chart.lock digests.
+//! - [`package`]: chart archives as `helm package` writes them.
+//! - [`repo`]: chart repositories, indexes, downloads, [`repo::locate_chart`].
 
 pub mod action;
 pub mod chart;
 pub mod create;
+pub mod dependency;
 pub mod engine;
+pub mod ide;
 pub mod json;
 pub mod kube;
 pub mod manifest;
+pub mod package;
 pub mod release;
+pub mod repo;
 pub mod semver;
 pub mod source;
 pub mod sprig;

@@ -89,6 +89,9 @@ impl GlobalArgs {
 pub enum Command {
     /// create a new chart with the given name
     Create(crate::commands::create::CreateArgs),
+    /// manage a chart's dependencies
+    #[command(visible_aliases = ["dep", "dependencies"])]
+    Dependency(crate::commands::dependency::DependencyArgs),
     /// examine a chart for possible issues
     Lint(crate::commands::lint::LintArgs),
     /// show information of a chart
@@ -99,17 +102,30 @@ pub enum Command {
     /// fetch release history
     #[command(visible_alias = "hist")]
     History(crate::commands::history::HistoryArgs),
+    /// install a chart
+    Install(crate::commands::install::InstallArgs),
     /// list releases
     #[command(visible_alias = "ls")]
     List(crate::commands::list::ListArgs),
+    /// package a chart directory into a chart archive
+    Package(crate::commands::package::PackageArgs),
+    /// download a chart from a repository and (optionally) unpack it in local directory
+    #[command(visible_alias = "fetch")]
+    Pull(crate::commands::pull::PullArgs),
+    /// add, list, remove, update, and index chart repositories
+    Repo(crate::commands::repo::RepoArgs),
     /// roll back a release to a previous revision
     Rollback(crate::commands::rollback::RollbackArgs),
+    /// search for a keyword in charts
+    Search(crate::commands::search::SearchArgs),
     /// display the status of the named release
     Status(crate::commands::status::StatusArgs),
     /// locally render templates
     Template(crate::commands::template::TemplateArgs),
     /// run tests for a release
     Test(crate::commands::test::TestArgs),
+    /// upgrade a release
+    Upgrade(crate::commands::upgrade::UpgradeArgs),
     /// uninstall a release
     #[command(visible_aliases = ["del", "delete", "un"])]
     Uninstall(crate::commands::uninstall::UninstallArgs),

@@ -179,9 +179,7 @@ impl Install {
             self.description.clone()
         };
         rel.set_status(Status::Deployed, desc);
-        if let Err(e) = cfg.releases.update(rel) {
-            (cfg.log)(&format!("failed to record the release: {e}"));
-        }
+        cfg.record_release(rel);
         Ok(())
     }
 

@@ -8,6 +8,8 @@
 //! history through [`Storage`], so they run against the fake cluster and
 //! memory storage in tests.
 
+pub mod chart_source;
+pub mod dependency;
 pub mod get;
 pub mod history;
 pub mod hooks;
@@ -16,8 +18,12 @@ pub mod lint;
 pub mod list;
 pub mod locate;
 pub mod manifests;
+pub mod package;
+pub mod pull;
 pub mod release_testing;
+pub mod repo;
 pub mod rollback;
+pub mod search;
 pub mod show;
 pub mod status;
 pub mod template;
@@ -172,13 +178,27 @@ impl Configuration {
     }
 
     /// Stores an updated record, logging failures (Helm's `recordRelease`).
+    /// Unlike Helm it retries once: a transient API error here would
+    /// otherwise leave two deployed revisions or a stale pending status.
     pub fn record_release(&self, rel: &Release) {
+        if self.releases.update(rel).is_ok() {
+            return;
+        }
         if let Err(e) = self.releases.update(rel) {
             (self.log)(&format!(
                 "warning: Failed to update release {}: {e}",
                 rel.name
             ));
         }
+    }
+
+    /// Stores the final state of an operation, retrying once (see
+    /// [`Configuration::record_release`]); the error is returned.
+    pub fn store_final(&self, rel: &Release) -> Result<(), ActionError> {
+        if self.releases.update(rel).is_ok() {
+            return Ok(());
+        }
+        Ok(self.releases.update(rel)?)
     }
 
     /// The release at `version`, or the latest one for `version <= 0`.

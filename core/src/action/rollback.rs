@@ -55,7 +55,7 @@ impl Rollback {
         }
         self.perform(cfg, &mut current, &mut target)?;
         if !self.dry_run {
-            cfg.releases.update(&target)?;
+            cfg.store_final(&target)?;
         }
         Ok(())
     }

@@ -77,7 +77,7 @@ impl Upgrade {
         cfg.releases.max_history = self.max_history;
         let res = self.perform(cfg, current, &mut upgraded)?;
         if !self.dry_run {
-            cfg.releases.update(&res)?;
+            cfg.store_final(&res)?;
         }
         Ok(res)
     }

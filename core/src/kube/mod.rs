@@ -17,7 +17,6 @@ pub mod fake;
 pub mod patch;
 pub mod resource;
 pub mod wait;
-mod yaml_shim;
 
 pub use error::KubeError;
 pub use resource::{ResourceInfo, ResourceList};

@@ -4,7 +4,9 @@
 
 use serde_json::Value as Json;
 
-use super::{ApiResource, KubeClient, KubeError, yaml_shim};
+use super::{ApiResource, KubeClient, KubeError};
+use crate::source::SourceId;
+use crate::template::Value;
 
 /// One object of a manifest, resolved to its resource.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,7 +101,7 @@ pub fn build(client: &dyn KubeClient, manifest: &str) -> Result<ResourceList, Bu
         if doc.trim().is_empty() {
             continue;
         }
-        let obj = yaml_shim::parse_document(&doc).map_err(BuildError::Yaml)?;
+        let obj = parse_yaml_document(&doc).map_err(BuildError::Yaml)?;
         if obj.is_null() {
             continue;
         }
@@ -171,9 +173,42 @@ fn push_object(
     Ok(())
 }
 
-/// Decodes one YAML document to JSON (`Null` when empty).
+/// Decodes one YAML document to JSON (`Null` when empty) with yaml.v2
+/// semantics, as client-go's YAML decoder does.
 pub fn parse_yaml_document(text: &str) -> Result<Json, String> {
-    yaml_shim::parse_document(text)
+    let parsed = crate::yaml::parse_value(text, SourceId(0)).map_err(|e| e.to_string())?;
+    Ok(value_to_json(&parsed.value))
+}
+
+/// A Go value as JSON for the API server (integral floats as integers,
+/// as Go's JSON encoding of float64 writes them).
+pub fn value_to_json(v: &Value) -> Json {
+    match v {
+        Value::Nil => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) | Value::Int64(i) => Json::Number((*i).into()),
+        Value::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 {
+                Json::Number((*f as i64).into())
+            } else {
+                serde_json::Number::from_f64(*f)
+                    .map(Json::Number)
+                    .unwrap_or(Json::Null)
+            }
+        }
+        Value::String(s) => Json::String(s.to_string()),
+        Value::Bytes(b) => {
+            use base64::Engine as _;
+            Json::String(base64::engine::general_purpose::STANDARD.encode(b))
+        }
+        Value::List(items) => Json::Array(items.iter().map(value_to_json).collect()),
+        Value::Map(m) => Json::Object(
+            m.iter()
+                .map(|(k, v)| (k.to_string(), value_to_json(v)))
+                .collect(),
+        ),
+        Value::Object(o) => value_to_json(&o.to_json_value()),
+    }
 }
 
 /// Sets a nested field, creating objects on the way.

@@ -16,7 +16,7 @@ use crate::source::Span;
 use super::ast::{Arg, BranchNode, Command, List, Node, NumberNode, Pipe, TemplateNode, Tree};
 use super::builtins::{REFLECT_BUILTINS, TAG_INCLUDE, TAG_TPL};
 use super::error::{ExecError, ExecErrorKind};
-use super::funcs::{FuncDef, Ty};
+use super::funcs::{FuncDef, Signature, Ty};
 use super::lexer::go_quote;
 use super::set::{Host, MissingKey, Rendered, TemplateSet, TplParsed, TraceEntry};
 use super::value::{Map, Str, Value};
@@ -277,6 +277,12 @@ impl<'t> State<'t> {
     // ---- statements ------------------------------------------------------
 
     fn walk_list(&mut self, ctx: &mut Ctx<'_>, dot: &Val, list: &'t List) -> R<Flow> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            self.walk_list_inner(ctx, dot, list)
+        })
+    }
+
+    fn walk_list_inner(&mut self, ctx: &mut Ctx<'_>, dot: &Val, list: &'t List) -> R<Flow> {
         self.at(At::List(list));
         for node in &list.nodes {
             let flow = self.walk_node(ctx, dot, node)?;
@@ -531,6 +537,12 @@ impl<'t> State<'t> {
     // ---- pipelines -------------------------------------------------------
 
     fn eval_pipeline(&mut self, ctx: &mut Ctx<'_>, dot: &Val, pipe: &'t Pipe) -> R<Val> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            self.eval_pipeline_inner(ctx, dot, pipe)
+        })
+    }
+
+    fn eval_pipeline_inner(&mut self, ctx: &mut Ctx<'_>, dot: &Val, pipe: &'t Pipe) -> R<Val> {
         self.at(At::Pipe(pipe));
         let mut value: Option<Val> = None;
         for cmd in &pipe.cmds {
@@ -732,16 +744,33 @@ impl<'t> State<'t> {
         let has_args = args.len() > 1 || final_.is_some();
         match &receiver.v {
             Value::Object(o) => {
-                if !has_args && let Some(v) = o.field(name) {
+                if let Some(v) = o.field(name) {
+                    // Go structs cannot have a field and a method of one name.
+                    if has_args {
+                        return Err(self.errorf(format!(
+                            "{name} has arguments but cannot be invoked as function"
+                        )));
+                    }
                     return Ok(Val::concrete(v));
                 }
-                // A method: evaluate the arguments as interface{} values.
-                let mut argv = Vec::with_capacity(args.len());
-                for a in args.iter().skip(1) {
-                    argv.push(self.eval_arg(ctx, dot, Ty::Any, a)?);
+                // A method: arguments converted to its signature when the
+                // object declares one, else passed as interface{} values.
+                let call_args = args.get(1..).unwrap_or(&[]);
+                let num_in = call_args.len() + usize::from(final_.is_some());
+                let sig = o.method_signature(name);
+                if let Some(sig) = sig {
+                    self.check_arity(name, sig, call_args.len(), num_in)?;
+                }
+                let param = |i: usize| -> Ty {
+                    sig.and_then(|s| s.params.get(i).copied().or(s.variadic))
+                        .unwrap_or(Ty::Any)
+                };
+                let mut argv = Vec::with_capacity(num_in);
+                for (i, a) in call_args.iter().enumerate() {
+                    argv.push(self.eval_arg(ctx, dot, param(i), a)?);
                 }
                 if let Some(f) = final_ {
-                    argv.push(self.validate(f, Ty::Any)?);
+                    argv.push(self.validate(f, param(num_in - 1))?);
                 }
                 match o.call_method(name, &argv) {
                     Some(Ok(v)) => Ok(Val::concrete(v)),
@@ -976,20 +1005,7 @@ impl<'t> State<'t> {
             FuncDef::Native { sig, .. } | FuncDef::Engine { sig, .. } => *sig,
         };
         let num_in = args.len() + usize::from(final_.is_some());
-        if sig.variadic.is_some() {
-            if num_in < sig.params.len() {
-                return Err(self.errorf(format!(
-                    "wrong number of args for {name}: want at least {} got {}",
-                    sig.params.len(),
-                    args.len()
-                )));
-            }
-        } else if num_in != sig.params.len() {
-            return Err(self.errorf(format!(
-                "wrong number of args for {name}: want {} got {num_in}",
-                sig.params.len()
-            )));
-        }
+        self.check_arity(name, sig, args.len(), num_in)?;
         if let FuncDef::Engine { tag, .. } = def
             && REFLECT_BUILTINS.contains(tag)
         {
@@ -1068,6 +1084,23 @@ impl<'t> State<'t> {
                 self.validate_values(v)
             }
         }
+    }
+
+    fn check_arity(&self, name: &str, sig: Signature, nargs: usize, num_in: usize) -> R<()> {
+        if sig.variadic.is_some() {
+            if num_in < sig.params.len() {
+                return Err(self.errorf(format!(
+                    "wrong number of args for {name}: want at least {} got {nargs}",
+                    sig.params.len()
+                )));
+            }
+        } else if num_in != sig.params.len() {
+            return Err(self.errorf(format!(
+                "wrong number of args for {name}: want {} got {num_in}",
+                sig.params.len()
+            )));
+        }
+        Ok(())
     }
 
     fn validate_values(&self, v: Val) -> R<Value> {

@@ -6,6 +6,10 @@
 //! Delimiters are a parameter ([`Delims`]). Comments are kept as tokens (the
 //! language server wants them); the parser skips them as Go does.
 
+/// The Chart.yaml annotation by which a chart opts into other delimiters,
+/// e.g. `kubectl-chart.io/delimiters: "<< >>"` (see [`Delims::from_annotation`]).
+pub const DELIMITERS_ANNOTATION: &str = "kubectl-chart.io/delimiters";
+
 /// The action delimiters of a template, `{{ }}` by default.
 ///
 /// A chart opts into `<< >>` with the Chart.yaml annotation

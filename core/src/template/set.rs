@@ -247,6 +247,11 @@ impl TemplateSet {
             .and_then(|m| m.get(&id).cloned())
     }
 
+    /// Number of distinct `tpl` strings parsed and cached so far.
+    pub fn tpl_cache_len(&self) -> usize {
+        self.tpl_cache.lock().map(|c| c.len()).unwrap_or(0)
+    }
+
     /// Executes template `name` with `data` as `.` and `$`.
     pub fn execute(
         &self,

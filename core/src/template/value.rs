@@ -55,6 +55,13 @@ pub trait Object: Send + Sync + fmt::Debug {
     fn call_method(&self, _name: &str, _args: &[Value]) -> Option<Result<Value, FuncError>> {
         None
     }
+    /// The Go signature of a method, when known: the engine then checks the
+    /// arity and converts the arguments exactly as for functions
+    /// (`.Files.Get 1` → `expected string; found 1`). `None` passes the
+    /// arguments through as `interface{}` values.
+    fn method_signature(&self, _name: &str) -> Option<super::funcs::Signature> {
+        None
+    }
     /// The value Go's `encoding/json` would produce (struct → map by json tags).
     fn to_json_value(&self) -> Value;
     /// Go `%v` formatting of the struct (`{a b}`); defaults to the JSON view's.

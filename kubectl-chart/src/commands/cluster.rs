@@ -86,7 +86,6 @@ fn progress_display() -> chart_core::action::ProgressFn {
 
 /// Makes Ctrl-C cancel a running operation the way Helm does (the release
 /// is marked failed with "context canceled"); a second Ctrl-C exits.
-#[allow(dead_code)] // wired into install/upgrade once charts render
 pub fn handle_interrupt(release: &str) {
     let release = release.to_string();
     std::thread::spawn(move || {

@@ -3,16 +3,23 @@
 
 pub mod cluster;
 pub mod create;
+pub mod dependency;
 pub mod get;
 pub mod history;
+pub mod install;
 pub mod lint;
 pub mod list;
+pub mod package;
+pub mod pull;
+pub mod repo;
 pub mod rollback;
+pub mod search;
 pub mod show;
 pub mod status;
 pub mod template;
 pub mod test;
 pub mod uninstall;
+pub mod upgrade;
 
 use anyhow::Result;
 
@@ -22,11 +29,18 @@ use crate::args::{Cli, Command};
 pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Create(args) => create::run(args),
+        Command::Dependency(args) => dependency::run(&cli.global, args),
+        Command::Package(args) => package::run(&cli.global, args),
+        Command::Pull(args) => pull::run(&cli.global, args),
+        Command::Repo(args) => repo::run(&cli.global, args),
+        Command::Search(args) => search::run(&cli.global, args),
         Command::Template(args) => template::run(&cli.global, args),
         Command::Show(cmd) => show::run(cmd),
         Command::Lint(args) => lint::run(&cli.global, args),
         Command::Get(args) => get::run(&cli.global, args),
         Command::History(args) => history::run(&cli.global, args),
+        Command::Install(args) => install::run(&cli.global, args),
+        Command::Upgrade(args) => upgrade::run(&cli.global, args),
         Command::List(args) => list::run(&cli.global, args),
         Command::Rollback(args) => rollback::run(&cli.global, args),
         Command::Status(args) => status::run(&cli.global, args),

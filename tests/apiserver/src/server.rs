@@ -172,6 +172,26 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Bo
             }
         }
     }
+    // Only JSON (and YAML for apply) bodies are understood; clients that
+    // prefer protobuf or CBOR fall back to JSON on 415, as with old servers.
+    let base_type = content_type.split(';').next().unwrap_or_default().trim();
+    if !body.is_empty() && (base_type.contains("protobuf") || base_type.contains("cbor")) {
+        let e = ApiError::unsupported_media(format!(
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {base_type})"
+        ));
+        record(
+            &app,
+            seq,
+            &method,
+            &path,
+            &query_text,
+            &content_type,
+            &user_agent,
+            "",
+            e.code,
+        );
+        return Ok(error_response(&e));
+    }
     let query = Query::parse(&query_text);
     let req = Req {
         method: &method,
@@ -188,23 +208,49 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Bo
         route(&app, &req)
     };
     if !is_admin {
-        let mut w = app.lock();
+        let text: String = String::from_utf8_lossy(&body)
+            .chars()
+            .take(1 << 20)
+            .collect();
         let status = resp.status().as_u16();
-        w.requests.push(RequestRecord {
+        record(
+            &app,
             seq,
-            method,
-            path,
-            query: query_text,
-            content_type,
-            user_agent,
-            body: String::from_utf8_lossy(&body)
-                .chars()
-                .take(1 << 20)
-                .collect(),
+            &method,
+            &path,
+            &query_text,
+            &content_type,
+            &user_agent,
+            &text,
             status,
-        });
+        );
     }
     Ok(resp)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record(
+    app: &App,
+    seq: u64,
+    method: &str,
+    path: &str,
+    query: &str,
+    content_type: &str,
+    user_agent: &str,
+    body: &str,
+    status: u16,
+) {
+    let mut w = app.lock();
+    w.requests.push(RequestRecord {
+        seq,
+        method: method.to_string(),
+        path: path.to_string(),
+        query: query.to_string(),
+        content_type: content_type.to_string(),
+        user_agent: user_agent.to_string(),
+        body: body.to_string(),
+        status,
+    });
 }
 
 struct Req<'a> {

@@ -2,6 +2,8 @@
 //! corpus are.
 
 pub mod golden;
+pub mod lsp_client;
+pub mod repo_server;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

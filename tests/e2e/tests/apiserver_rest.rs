@@ -190,6 +190,16 @@ fn crud_with_resource_versions_and_status_errors() {
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
     assert!(list["metadata"]["resourceVersion"].as_str().is_some());
 
+    // Protobuf bodies are refused with 415 (only JSON is understood).
+    let pb = c.request(
+        "POST",
+        CMS,
+        "application/vnd.kubernetes.protobuf",
+        Some("k8s\u{0}"),
+    );
+    assert_eq!(pb.status, 415);
+    assert_eq!(pb.json()["reason"], "UnsupportedMediaType");
+
     let del = c.request("DELETE", &format!("{CMS}/a"), "application/json", None);
     assert_eq!(del.status, 200);
     assert_eq!(del.json()["status"], "Success");

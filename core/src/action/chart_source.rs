@@ -1,0 +1,231 @@
+//! The [`ChartSource`] of a chart loaded from disk: dependency processing,
+//! values coalescing and schema validation (the `values` module), rendering
+//! and manifest sorting (the `engine` and `template` action), and the
+//! conversion to the chart record a release stores.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use super::template::{Prepared, render_resources};
+use super::{ActionError, ChartSource, RenderOptions, Rendered};
+use crate::chart::{self, Chart as LoadedChartModel};
+use crate::engine::{
+    Capabilities, EngineOptions, HelmVersion, KubeVersion, ReleaseOptions, parse_kube_version,
+};
+use crate::release::chart::{Chart, Dependency, File, Lock, Maintainer, Metadata};
+use crate::release::{Hook, Timestamp};
+use crate::template::{Map, Value};
+use crate::values;
+
+/// A chart read from a directory or archive.
+pub struct LoadedChart {
+    chart: LoadedChartModel,
+    /// Lines Helm logs while processing (warnings), for the CLI to print.
+    pub log: Mutex<Vec<String>>,
+}
+
+fn msg(e: impl std::fmt::Display) -> ActionError {
+    ActionError::msg(e.to_string())
+}
+
+impl LoadedChart {
+    /// Loads `path` (directory or `.tgz`).
+    pub fn load(path: &Path) -> Result<LoadedChart, ActionError> {
+        let chart = chart::load(path).map_err(msg)?;
+        Ok(LoadedChart::new(chart))
+    }
+
+    pub fn new(chart: LoadedChartModel) -> LoadedChart {
+        LoadedChart {
+            chart,
+            log: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn model(&self) -> &LoadedChartModel {
+        &self.chart
+    }
+
+    fn push_log(&self, lines: Vec<String>) {
+        if let Ok(mut l) = self.log.lock() {
+            l.extend(lines);
+        }
+    }
+
+    /// The chart after dependency processing for `vals`.
+    fn processed(&self, vals: &Map) -> Result<LoadedChartModel, ActionError> {
+        let mut c = self.chart.clone();
+        let mut log = Vec::new();
+        let r = values::process_dependencies(&mut c, vals, &mut log);
+        self.push_log(log);
+        r.map_err(msg)?;
+        Ok(c)
+    }
+}
+
+fn engine_caps(c: &super::Capabilities) -> Capabilities {
+    let kube_version = parse_kube_version(&c.kube_version).unwrap_or_else(|_| KubeVersion {
+        version: c.kube_version.clone(),
+        major: c.kube_major.clone(),
+        minor: c.kube_minor.clone(),
+    });
+    Capabilities {
+        kube_version,
+        api_versions: c.api_versions.clone(),
+        helm_version: HelmVersion::default(),
+    }
+}
+
+fn file(f: &chart::File) -> File {
+    File {
+        name: f.name.clone(),
+        data: f.data.to_vec(),
+    }
+}
+
+fn dependency(d: &chart::Dependency) -> Dependency {
+    Dependency {
+        name: d.name.clone(),
+        version: d.version.clone(),
+        repository: d.repository.clone(),
+        condition: d.condition.clone(),
+        tags: d.tags.clone(),
+        enabled: d.enabled,
+        import_values: d.import_values.clone(),
+        alias: d.alias.clone(),
+    }
+}
+
+/// The chart record a release stores (Helm's `chart.Chart` JSON; no subcharts).
+pub fn stored_chart(c: &LoadedChartModel) -> Chart {
+    let m = &c.metadata;
+    let metadata = Metadata {
+        name: m.name.clone(),
+        home: m.home.clone(),
+        sources: m.sources.clone(),
+        version: m.version.clone(),
+        description: m.description.clone(),
+        keywords: m.keywords.clone(),
+        maintainers: m
+            .maintainers
+            .iter()
+            .flatten()
+            .map(|mt| Maintainer {
+                name: mt.name.clone(),
+                email: mt.email.clone(),
+                url: mt.url.clone(),
+            })
+            .collect(),
+        icon: m.icon.clone(),
+        api_version: m.api_version.clone(),
+        condition: m.condition.clone(),
+        tags: m.tags.clone(),
+        app_version: m.app_version.clone(),
+        deprecated: m.deprecated,
+        annotations: m.annotations.clone(),
+        kube_version: m.kube_version.clone(),
+        dependencies: m.dependencies.iter().flatten().map(dependency).collect(),
+        chart_type: m.chart_type.clone(),
+    };
+    let lock = c.lock.as_ref().map(|l| Lock {
+        generated: Timestamp::parse(&l.generated).unwrap_or_default(),
+        digest: l.digest.clone(),
+        dependencies: Some(l.dependencies.iter().flatten().map(dependency).collect()),
+    });
+    // Go's loader leaves slices nil when nothing was appended.
+    let files = |v: &[chart::File]| (!v.is_empty()).then(|| v.iter().map(file).collect());
+    let values = match &c.values {
+        Value::Map(m) if !m.is_empty() || c.values_raw().is_some() => Some((**m).clone()),
+        _ => None,
+    };
+    Chart {
+        metadata: Some(metadata),
+        lock,
+        templates: files(&c.templates),
+        values,
+        schema: c.schema.as_ref().map(|s| s.to_vec()),
+        files: files(&c.files),
+    }
+}
+
+fn release_hook(h: &crate::manifest::Hook) -> Hook {
+    Hook {
+        name: h.name.clone(),
+        kind: h.kind.clone(),
+        path: h.path.clone(),
+        manifest: h.manifest.clone(),
+        events: h.events.iter().map(|e| e.as_str().to_string()).collect(),
+        weight: h.weight,
+        delete_policies: h.delete_policies.clone(),
+        ..Default::default()
+    }
+}
+
+impl ChartSource for LoadedChart {
+    fn stored(&self, vals: &Map) -> Result<Chart, ActionError> {
+        Ok(stored_chart(&self.processed(vals)?))
+    }
+
+    fn crds(&self) -> Vec<(String, String)> {
+        self.chart
+            .crds()
+            .into_iter()
+            .map(|c| (c.name.clone(), c.file.text().into_owned()))
+            .collect()
+    }
+
+    fn render(
+        &self,
+        vals: &Map,
+        defaults: Option<&Map>,
+        opts: &RenderOptions,
+    ) -> Result<Rendered, ActionError> {
+        let mut c = self.processed(vals)?;
+        if let Some(d) = defaults {
+            c.values = Value::map(d.clone());
+        }
+        let mut log = Vec::new();
+        let coalesced = values::coalesce_values(&mut c, vals, &mut log);
+        self.push_log(log);
+        let coalesced = coalesced.map_err(msg)?;
+        values::validate_against_schema(&c, &coalesced).map_err(|e| {
+            ActionError::msg(format!(
+                "values don't meet the specifications of the schema(s) in the following chart(s):\n{e}"
+            ))
+        })?;
+        let prepared = Prepared {
+            chart: c,
+            values: coalesced,
+            release: ReleaseOptions {
+                name: opts.name.clone(),
+                namespace: opts.namespace.clone(),
+                revision: opts.revision,
+                is_install: opts.is_install,
+                is_upgrade: opts.is_upgrade,
+            },
+            caps: engine_caps(&opts.capabilities),
+        };
+        let mut warnings = Vec::new();
+        let result = render_resources(
+            &prepared,
+            opts.sub_notes,
+            EngineOptions::default(),
+            &mut warnings,
+        );
+        self.push_log(warnings);
+        let (_rendered, notes, sorted) = result.map_err(|e| ActionError::msg(e.message))?;
+        let mut manifest = String::new();
+        for m in &sorted.manifests {
+            manifest.push_str(&format!("---\n# Source: {}\n{}\n", m.name, m.content));
+        }
+        Ok(Rendered {
+            hooks: sorted.hooks.iter().map(release_hook).collect(),
+            manifest,
+            notes,
+        })
+    }
+
+    fn chart_type(&self) -> String {
+        self.chart.metadata.chart_type.clone()
+    }
+}

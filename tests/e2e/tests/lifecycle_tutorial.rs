@@ -1,0 +1,664 @@
+//! The tutorial, run as a user runs it: `kubectl-chart` against the test
+//! API server, with the Helm oracle reading and writing the same release
+//! Secrets. Expected statuses, descriptions and messages are Helm 3's;
+//! where the oracle is available its output for the same release is the
+//! expected output.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use chart_e2e::cluster::{TestCluster, helm_oracle, kubectl};
+use chart_e2e::{bin, report_missing_shared, shared_dir};
+use serde_json::Value;
+
+fn seed_dir() -> Option<PathBuf> {
+    shared_dir().map(|d| d.join("seed-charts"))
+}
+
+fn run(mut cmd: Command) -> Output {
+    cmd.output().expect("run command")
+}
+
+fn ours(c: &TestCluster, cwd: &Path, args: &[&str]) -> Output {
+    let mut cmd = c.command(bin("kubectl-chart"));
+    cmd.current_dir(cwd).args(args);
+    run(cmd)
+}
+
+fn ok(c: &TestCluster, cwd: &Path, args: &[&str]) -> String {
+    let out = ours(c, cwd, args);
+    assert!(
+        out.status.success(),
+        "kubectl-chart {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn helm(c: &TestCluster, cwd: &Path, args: &[&str]) -> Option<Output> {
+    let oracle = helm_oracle()?;
+    let mut cmd = c.command(oracle);
+    cmd.current_dir(cwd).args(args);
+    Some(run(cmd))
+}
+
+/// `[(revision, status, description)]` from our `history -o json`.
+fn history(c: &TestCluster, cwd: &Path, name: &str, ns: &str) -> Vec<(i64, String, String)> {
+    let out = ok(c, cwd, &["history", name, "-n", ns, "-o", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["revision"].as_i64().unwrap(),
+                r["status"].as_str().unwrap().to_string(),
+                r["description"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn release_secrets(c: &TestCluster, ns: &str) -> Vec<Value> {
+    let r = c.get(&format!(
+        "/api/v1/namespaces/{ns}/secrets?labelSelector=owner%3Dhelm"
+    ));
+    r.json()["items"].as_array().cloned().unwrap_or_default()
+}
+
+fn deployment(c: &TestCluster, ns: &str, name: &str) -> Value {
+    c.get(&format!("/apis/apps/v1/namespaces/{ns}/deployments/{name}"))
+        .json()
+}
+
+/// A copy of the pacman chart with appVersion and image tag 1.1.0.
+fn pacman_110(seed: &Path, dir: &Path) -> PathBuf {
+    let dst = dir.join("pacman-1.1.0");
+    std::fs::create_dir_all(dst.join("templates")).unwrap();
+    for f in [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/_helpers.tpl",
+        "templates/deployment.yaml",
+        "templates/service.yaml",
+    ] {
+        let text = std::fs::read_to_string(seed.join("pacman").join(f)).unwrap();
+        let text = text
+            .replace("appVersion: \"1.0.0\"", "appVersion: \"1.1.0\"")
+            .replace("tag: \"1.0.0\"", "tag: \"1.1.0\"");
+        std::fs::write(dst.join(f), text).unwrap();
+    }
+    dst
+}
+
+fn image(c: &TestCluster, ns: &str, name: &str) -> String {
+    deployment(c, ns, name)["spec"]["template"]["spec"]["containers"][0]["image"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Compares our output with the oracle's for the same read-only command.
+fn same_as_helm(c: &TestCluster, cwd: &Path, args: &[&str]) -> bool {
+    let Some(theirs) = helm(c, cwd, args) else {
+        return false;
+    };
+    let mine = ours(c, cwd, args);
+    assert_eq!(
+        String::from_utf8_lossy(&mine.stdout),
+        String::from_utf8_lossy(&theirs.stdout),
+        "stdout of {args:?} differs from helm's"
+    );
+    assert_eq!(
+        mine.status.code(),
+        theirs.status.code(),
+        "exit code of {args:?}"
+    );
+    true
+}
+
+#[test]
+fn tutorial_pacman_install_upgrade_get_uninstall() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("lifecycle tutorial", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    let out = ok(&c, &seed, &["install", "pacman", "./pacman"]);
+    assert!(out.starts_with("NAME: pacman\nLAST DEPLOYED: "), "{out}");
+    assert!(
+        out.ends_with("NAMESPACE: default\nSTATUS: deployed\nREVISION: 1\nTEST SUITE: None\n"),
+        "{out}"
+    );
+    let list = ok(&c, &seed, &["list"]);
+    assert!(
+        list.starts_with("NAME  \tNAMESPACE\tREVISION\tUPDATED"),
+        "{list}"
+    );
+    assert!(
+        list.contains("\tdeployed\tpacman-0.1.0\t1.0.0      \n"),
+        "{list}"
+    );
+    assert_eq!(
+        history(&c, &seed, "pacman", "default"),
+        vec![(1, "deployed".into(), "Install complete".into())]
+    );
+
+    // Release Secret exactly as Helm names and labels it.
+    let secrets = release_secrets(&c, "default");
+    assert_eq!(secrets.len(), 1);
+    assert_eq!(
+        secrets[0]["metadata"]["name"],
+        "sh.helm.release.v1.pacman.v1"
+    );
+    assert_eq!(secrets[0]["type"], "helm.sh/release.v1");
+
+    let out = ok(
+        &c,
+        &seed,
+        &[
+            "upgrade",
+            "pacman",
+            "./pacman",
+            "--reuse-values",
+            "--set",
+            "replicaCount=2",
+        ],
+    );
+    assert!(
+        out.starts_with("Release \"pacman\" has been upgraded. Happy Helming!\nNAME: pacman\n"),
+        "{out}"
+    );
+    assert_eq!(deployment(&c, "default", "pacman")["spec"]["replicas"], 2);
+    assert_eq!(
+        ok(&c, &seed, &["get", "values", "pacman"]),
+        "USER-SUPPLIED VALUES:\nreplicaCount: 2\n"
+    );
+    let manifest = ok(&c, &seed, &["get", "manifest", "pacman"]);
+    assert!(
+        manifest.starts_with(
+            "---\n# Source: pacman/templates/service.yaml\napiVersion: v1\nkind: Service\n"
+        ),
+        "{manifest}"
+    );
+    assert!(manifest.contains("replicas: 2\n"));
+    assert!(
+        !manifest.contains("managed-by"),
+        "ownership metadata is not stored"
+    );
+    let all = ok(&c, &seed, &["get", "all", "pacman"]);
+    assert!(
+        all.contains("USER-SUPPLIED VALUES:\nreplicaCount: 2\n\nCOMPUTED VALUES:\n"),
+        "{all}"
+    );
+    let live = deployment(&c, "default", "pacman");
+    assert_eq!(
+        live["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+        "Helm"
+    );
+    assert_eq!(
+        live["metadata"]["annotations"]["meta.helm.sh/release-name"],
+        "pacman"
+    );
+
+    // The oracle reads our Secrets and prints the same.
+    let mut compared = 0;
+    for args in [
+        vec!["list"],
+        vec!["history", "pacman"],
+        vec!["status", "pacman"],
+        vec!["get", "values", "pacman"],
+        vec!["get", "values", "pacman", "-a", "-o", "json"],
+        vec!["get", "manifest", "pacman"],
+        vec!["get", "notes", "pacman"],
+        vec!["get", "all", "pacman"],
+        vec!["status", "pacman", "-o", "json"],
+        vec!["history", "pacman", "-o", "yaml"],
+    ] {
+        if same_as_helm(&c, &seed, &args) {
+            compared += 1;
+        }
+    }
+    if compared == 0 {
+        assert!(!report_missing_shared("helm oracle comparisons", 10));
+    }
+
+    let out = ok(&c, &seed, &["uninstall", "pacman"]);
+    assert_eq!(out, "release \"pacman\" uninstalled\n");
+    assert!(
+        release_secrets(&c, "default").is_empty(),
+        "no release Secrets left"
+    );
+    assert_eq!(
+        c.get("/apis/apps/v1/namespaces/default/deployments/pacman")
+            .status,
+        404
+    );
+}
+
+#[test]
+fn tutorial_upgrade_to_new_version_and_roll_back() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("lifecycle rollback", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    let v110 = pacman_110(&seed, c.dir());
+    ok(&c, &seed, &["install", "pacman", "./pacman"]);
+    ok(&c, &seed, &["upgrade", "pacman", v110.to_str().unwrap()]);
+    assert_eq!(
+        image(&c, "default", "pacman"),
+        "quay.io/gitops-cookbook/pacman-kikd:1.1.0"
+    );
+    assert_eq!(
+        ok(&c, &seed, &["rollback", "pacman", "1"]),
+        "Rollback was a success! Happy Helming!\n"
+    );
+    assert_eq!(
+        history(&c, &seed, "pacman", "default"),
+        vec![
+            (1, "superseded".into(), "Install complete".into()),
+            (2, "superseded".into(), "Upgrade complete".into()),
+            (3, "deployed".into(), "Rollback to 1".into()),
+        ]
+    );
+    assert_eq!(
+        image(&c, "default", "pacman"),
+        "quay.io/gitops-cookbook/pacman-kikd:1.0.0"
+    );
+    let table = ok(&c, &seed, &["history", "pacman"]);
+    assert!(
+        table.contains("\tsuperseded\tpacman-0.1.0\t1.1.0      \tUpgrade complete\n"),
+        "{table}"
+    );
+    same_as_helm(&c, &seed, &["history", "pacman"]);
+}
+
+#[test]
+fn releases_are_shared_with_helm_both_ways() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("helm interop", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    let Some(out) = helm(
+        &c,
+        &seed,
+        &[
+            "install",
+            "theirs",
+            "./pacman",
+            "-n",
+            "helmns",
+            "--create-namespace",
+        ],
+    ) else {
+        assert!(!report_missing_shared("helm interop (oracle)", 1));
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Helm's release shows in our list and history.
+    let list = ok(&c, &seed, &["list", "-A"]);
+    assert!(list.contains("theirs\thelmns   \t1       \t"), "{list}");
+    same_as_helm(&c, &seed, &["list", "-A"]);
+    same_as_helm(&c, &seed, &["history", "theirs", "-n", "helmns"]);
+    // We upgrade and roll back Helm's release; Helm sees the result.
+    let v110 = pacman_110(&seed, c.dir());
+    ok(
+        &c,
+        &seed,
+        &["upgrade", "theirs", v110.to_str().unwrap(), "-n", "helmns"],
+    );
+    assert_eq!(
+        image(&c, "helmns", "pacman"),
+        "quay.io/gitops-cookbook/pacman-kikd:1.1.0"
+    );
+    ok(&c, &seed, &["rollback", "theirs", "-n", "helmns"]);
+    assert_eq!(
+        image(&c, "helmns", "pacman"),
+        "quay.io/gitops-cookbook/pacman-kikd:1.0.0"
+    );
+    let theirs = helm(
+        &c,
+        &seed,
+        &["history", "theirs", "-n", "helmns", "-o", "json"],
+    )
+    .unwrap();
+    let v: Value = serde_json::from_slice(&theirs.stdout).unwrap();
+    let st: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["status"].as_str().unwrap(),
+                r["description"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        st,
+        vec![
+            ("superseded", "Install complete"),
+            ("superseded", "Upgrade complete"),
+            ("deployed", "Rollback to 1"),
+        ]
+    );
+    // Our release, read and upgraded by Helm.
+    ok(
+        &c,
+        &seed,
+        &[
+            "install",
+            "mine",
+            "./pacman",
+            "-n",
+            "ourns",
+            "--create-namespace",
+            "--set",
+            "replicaCount=3",
+        ],
+    );
+    same_as_helm(&c, &seed, &["get", "values", "mine", "-n", "ourns"]);
+    same_as_helm(&c, &seed, &["history", "mine", "-n", "ourns"]);
+    let up = helm(
+        &c,
+        &seed,
+        &[
+            "upgrade",
+            "mine",
+            "./pacman",
+            "-n",
+            "ourns",
+            "--reuse-values",
+        ],
+    )
+    .unwrap();
+    assert!(
+        up.status.success(),
+        "{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    assert_eq!(
+        history(&c, &seed, "mine", "ourns")[1],
+        (2, "deployed".into(), "Upgrade complete".into())
+    );
+}
+
+#[test]
+fn pending_release_blocks_and_ctrl_c_leaves_a_recoverable_revision() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("pending release", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    ok(&c, &seed, &["install", "pacman", "./pacman"]);
+    c.set_never_ready(true);
+    // First upgrade waits (never ready) ...
+    let mut waiting = c.command(bin("kubectl-chart"));
+    waiting
+        .current_dir(&seed)
+        .args([
+            "upgrade",
+            "pacman",
+            "./pacman",
+            "--set",
+            "replicaCount=2",
+            "--wait",
+            "--timeout",
+            "2m",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = waiting.spawn().unwrap();
+    let mut pending = false;
+    for _ in 0..200 {
+        if history(&c, &seed, "pacman", "default")
+            .last()
+            .map(|h| h.1.clone())
+            == Some("pending-upgrade".into())
+        {
+            pending = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(pending, "first upgrade never became pending");
+    // ... so a second, concurrent one is refused with Helm's message.
+    let second = ours(&c, &seed, &["upgrade", "pacman", "./pacman"]);
+    assert_eq!(second.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&second.stderr),
+        "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n"
+    );
+    // Ctrl-C on the first marks its revision failed, as Helm does.
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Release pacman has been cancelled.\n"));
+    // stderr: the plain progress lines (not a terminal), then Helm's error.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("waiting for Deployment/pacman: 0 out of 2 expected pods are ready\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("\nError: UPGRADE FAILED: context canceled\n"),
+        "{stderr}"
+    );
+    let h = history(&c, &seed, "pacman", "default");
+    assert_eq!(
+        h[1],
+        (
+            2,
+            "failed".into(),
+            "Upgrade \"pacman\" failed: context canceled".into()
+        )
+    );
+    // A later upgrade recovers.
+    c.set_never_ready(false);
+    ok(&c, &seed, &["upgrade", "pacman", "./pacman"]);
+    assert_eq!(
+        history(&c, &seed, "pacman", "default")[2],
+        (3, "deployed".into(), "Upgrade complete".into())
+    );
+}
+
+#[test]
+fn fault_at_each_api_call_of_install_upgrade_rollback_keeps_history_consistent() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("fault injection", 1));
+        return;
+    };
+    let charts = std::env::temp_dir().join(format!("chart-e2e-faults-{}", std::process::id()));
+    let v110 = pacman_110(&seed, &charts);
+    for step in ["install", "upgrade", "rollback"] {
+        // Count the requests of a clean run of this step.
+        let c = TestCluster::start();
+        let v110 = v110.to_str().unwrap().to_string();
+        let prepare = |c: &TestCluster| {
+            if step != "install" {
+                ok(c, &seed, &["install", "pacman", "./pacman"]);
+            }
+            if step == "rollback" {
+                ok(c, &seed, &["upgrade", "pacman", &v110]);
+            }
+        };
+        let act: Vec<&str> = match step {
+            "install" => vec!["install", "pacman", "./pacman"],
+            "upgrade" => vec!["upgrade", "pacman", &v110],
+            _ => vec!["rollback", "pacman", "1"],
+        };
+        prepare(&c);
+        c.clear_requests();
+        ok(&c, &seed, &act);
+        let n = c.requests().len() as u64;
+        assert!(n > 2, "{step}: {n} requests");
+        drop(c);
+        for k in 1..=n {
+            let c = TestCluster::start();
+            prepare(&c);
+            let before = if step == "install" {
+                Vec::new()
+            } else {
+                history(&c, &seed, "pacman", "default")
+            };
+            c.fail_nth_request(k, 500);
+            let out = ours(&c, &seed, &act);
+            c.set_faults(serde_json::json!([]));
+            let after_out = ours(&c, &seed, &["history", "pacman", "-o", "json"]);
+            let after: Vec<(i64, String)> = if after_out.status.success() {
+                serde_json::from_slice::<Value>(&after_out.stdout)
+                    .unwrap()
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        (
+                            r["revision"].as_i64().unwrap(),
+                            r["status"].as_str().unwrap().to_string(),
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            // Earlier revisions are never lost.
+            for (rev, _, _) in &before {
+                assert!(
+                    after.iter().any(|a| a.0 == *rev),
+                    "{step} fault {k}: revision {rev} lost: {after:?}"
+                );
+            }
+            if !out.status.success() && after.len() > before.len() {
+                let last = &after[after.len() - 1];
+                assert!(
+                    [
+                        "failed",
+                        "pending-install",
+                        "pending-upgrade",
+                        "pending-rollback",
+                        "deployed"
+                    ]
+                    .contains(&last.1.as_str()),
+                    "{step} fault {k}: {after:?}"
+                );
+            }
+            // At most one deployed revision.
+            assert!(
+                after.iter().filter(|a| a.1 == "deployed").count() <= 1,
+                "{step} fault {k}: {after:?}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&charts);
+}
+
+#[test]
+fn kubectl_runs_us_as_a_plugin() {
+    let Some(kubectl) = kubectl() else {
+        assert!(!report_missing_shared("kubectl plugin host", 1));
+        return;
+    };
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("kubectl plugin", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    ok(&c, &seed, &["install", "pacman", "./pacman"]);
+    let bindir = bin("kubectl-chart").parent().unwrap().to_path_buf();
+    let path = std::env::join_paths(std::iter::once(bindir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .unwrap();
+    let mut cmd = c.command(kubectl);
+    cmd.current_dir(&seed)
+        .env("PATH", path)
+        .args(["chart", "list"]);
+    let out = run(cmd);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("NAME  \tNAMESPACE\tREVISION\t"), "{text}");
+    assert!(text.contains("pacman\tdefault  \t1       \t"), "{text}");
+}
+
+#[test]
+fn atomic_install_and_upgrade_restore_the_previous_state() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("atomic", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    c.set_never_ready(true);
+    let out = ours(
+        &c,
+        &seed,
+        &[
+            "install",
+            "pacman",
+            "./pacman",
+            "--atomic",
+            "--timeout",
+            "1s",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).ends_with(
+        "Error: INSTALLATION FAILED: release pacman failed, and has been uninstalled due to atomic being set: timed out waiting for the condition\n"
+    ));
+    assert!(release_secrets(&c, "default").is_empty());
+    assert_eq!(
+        c.get("/apis/apps/v1/namespaces/default/deployments/pacman")
+            .status,
+        404
+    );
+
+    c.set_never_ready(false);
+    ok(&c, &seed, &["install", "pacman", "./pacman"]);
+    let v110 = pacman_110(&seed, c.dir());
+    // The upgrade patches fine but fails at the server: the rollback restores 1.0.0.
+    c.set_faults(serde_json::json!([{"method": "PATCH", "path": "deployments/pacman", "times": 1, "status": 500}]));
+    let out = ours(
+        &c,
+        &seed,
+        &[
+            "upgrade",
+            "pacman",
+            v110.to_str().unwrap(),
+            "--atomic",
+            "--timeout",
+            "30s",
+        ],
+    );
+    c.set_faults(serde_json::json!([]));
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Error: UPGRADE FAILED: release pacman failed, and has been rolled back due to atomic being set: cannot patch \"pacman\" with kind Deployment: "),
+        "{stderr}"
+    );
+    let h = history(&c, &seed, "pacman", "default");
+    assert_eq!(h[1].1, "failed");
+    assert_eq!(h[2], (3, "deployed".into(), "Rollback to 1".into()));
+    assert_eq!(
+        image(&c, "default", "pacman"),
+        "quay.io/gitops-cookbook/pacman-kikd:1.0.0"
+    );
+}
