@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chart_core::ide::render::LiveRender;
 use chart_core::ide::{self, Severity};
 use ropey::Rope;
 use tokio::sync::Notify;
@@ -16,7 +17,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Uri};
 
 use crate::convert::{self, Encoding};
-use crate::snapshot;
+use crate::snapshot::{self, RenderInput};
 use crate::state::{State, path_uri};
 
 /// Quiet time after an edit before computing (bursts of keystrokes coalesce).
@@ -93,9 +94,11 @@ pub async fn worker(state: Arc<Mutex<State>>, queue: Arc<Queue>, client: Client)
 /// revision they belong to.
 fn compute(state: &Mutex<State>, dirs: &BTreeSet<PathBuf>) -> Option<(u64, Vec<Computed>)> {
     // Cut the snapshot under the lock, analyse without it.
-    let (revision, enc, jobs) = {
+    let (revision, enc, jobs, renders) = {
         let st = state.lock().ok()?;
+        let overlay = snapshot::overlay(&st);
         let mut jobs = Vec::new();
+        let mut renders: Vec<RenderInput> = Vec::new();
         for dir in dirs {
             let Some(ci) = st.workspace.charts.iter().position(|c| &c.dir == dir) else {
                 continue;
@@ -109,20 +112,45 @@ fn compute(state: &Mutex<State>, dirs: &BTreeSet<PathBuf>) -> Option<(u64, Vec<C
                 .filter(|(p, _)| st.workspace.chart_for(p) == Some(ci))
                 .map(|(p, d)| (p.clone(), d.version, d.text.clone()))
                 .collect();
+            if let Some(input) = snapshot::render_input(&st, ci, overlay.clone())
+                && !renders.iter().any(|r| r.dir == input.dir)
+            {
+                renders.push(input);
+            }
             jobs.push((snap, docs));
         }
-        (st.revision, st.encoding, jobs)
+        (st.revision, st.encoding, jobs, renders)
     };
+    let rendered: Vec<LiveRender> = renders
+        .iter()
+        .filter(|r| !r.library)
+        .filter_map(|r| r.run().ok())
+        .collect();
     let mut out = Vec::new();
     for (snap, docs) in jobs {
         for (path, version, text) in docs {
             let Some(uri) = path_uri(&path) else { continue };
-            let diags = match snap.layer_of(&path) {
+            let mut diags = match snap.layer_of(&path) {
                 Some(layer) => {
                     ide::values_file::diagnostics(&snap.stack, layer, snap.schema.as_ref())
                 }
                 None => Vec::new(),
             };
+            for r in &rendered {
+                let Some(fi) = r
+                    .files
+                    .iter()
+                    .position(|f| f.path.as_deref() == Some(path.as_path()))
+                else {
+                    continue;
+                };
+                diags.extend(
+                    r.diagnostics
+                        .iter()
+                        .filter(|(i, _)| *i == fi)
+                        .map(|(_, d)| d.clone()),
+                );
+            }
             let rope = Rope::from_str(&text);
             out.push(Computed {
                 uri,

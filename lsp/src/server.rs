@@ -357,8 +357,52 @@ impl LanguageServer for Backend {
                 "chart.renderPreview takes [\"<document uri>\"]",
             ));
         };
+        let Some(path) = uri.parse::<Uri>().ok().as_ref().and_then(uri_path) else {
+            return Err(Error::invalid_params(format!("not a file URI: {uri}")));
+        };
+        let input = {
+            let mut st = self.lock()?;
+            let Some(ci) = st.chart_of(&path) else {
+                return Err(Error::invalid_params(format!(
+                    "{uri} is not inside a chart"
+                )));
+            };
+            let overlay = snapshot::overlay(&st);
+            snapshot::render_input(&st, ci, overlay)
+        };
+        let Some(input) = input else {
+            return Err(Error::invalid_params(format!(
+                "{uri} is not inside a chart"
+            )));
+        };
+        let rendered = tokio::task::spawn_blocking(move || input.run())
+            .await
+            .map_err(|_| Error::internal_error())?
+            .map_err(Error::invalid_params)?;
+        let Some(file) = rendered
+            .files
+            .iter()
+            .find(|f| f.path.as_deref() == Some(path.as_path()))
+        else {
+            return Err(Error::invalid_params(format!(
+                "{uri} is not a template of the chart"
+            )));
+        };
+        if let Some(text) = rendered.outputs.get(&file.name) {
+            return Ok(Some(Json::String(text.clone())));
+        }
+        let problems: Vec<String> = rendered
+            .diagnostics
+            .iter()
+            .map(|(i, d)| {
+                let name = rendered.files.get(*i).map_or("", |f| f.name.as_str());
+                format!("{name}: {}", d.message)
+            })
+            .collect();
         Err(Error::invalid_params(format!(
-            "chart.renderPreview: rendering is not available yet for {uri}"
+            "{} did not render: {}",
+            file.name,
+            problems.join("; ")
         )))
     }
 }

@@ -2,11 +2,16 @@
 //! then used without it: a chart's values stack and schema, built from the
 //! open buffers where there are any and the disk elsewhere.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use chart_core::ide::render::{self, LiveRender};
 use chart_core::ide::values::{Layer, ValuesStack};
 use chart_core::source::SourceId;
-use chart_core::template::Str;
+use chart_core::template::{Map, Str};
+use chart_core::values::options::merge_maps;
+use chart_core::yaml;
 use serde_json::Value as Json;
 
 use crate::state::State;
@@ -65,4 +70,65 @@ pub fn chart(state: &State, chart: usize) -> Option<ChartSnapshot> {
         .read(&dir.join("values.schema.json"))
         .and_then(|t| serde_json::from_str(&t).ok());
     Some(ChartSnapshot { stack, schema })
+}
+
+/// Everything needed to render the deployable chart a file belongs to (the
+/// top of its parent chain), without the state lock.
+#[derive(Debug)]
+pub struct RenderInput {
+    pub dir: PathBuf,
+    /// Texts of the configured extra values files, in order.
+    pub extra_values: Vec<Arc<str>>,
+    /// Open buffers by path.
+    pub overlay: Arc<HashMap<PathBuf, Arc<str>>>,
+    pub library: bool,
+}
+
+impl RenderInput {
+    /// Renders from the buffers and the disk.
+    pub fn run(&self) -> Result<LiveRender, String> {
+        let overlay = |p: &Path| self.overlay.get(p).cloned();
+        let chart = render::load_overlay(&self.dir, &overlay).map_err(|e| e.to_string())?;
+        let mut user = Map::new();
+        for text in &self.extra_values {
+            if let Ok(parsed) = yaml::parse_values(text, SourceId(0))
+                && let Some(m) = parsed.value.as_map()
+            {
+                user = merge_maps(&user, m);
+            }
+        }
+        Ok(render::render_live(&self.dir, chart, &user))
+    }
+}
+
+/// The open buffers, for overlays.
+pub fn overlay(state: &State) -> Arc<HashMap<PathBuf, Arc<str>>> {
+    Arc::new(
+        state
+            .docs
+            .iter()
+            .map(|(p, d)| (p.clone(), d.text.clone()))
+            .collect(),
+    )
+}
+
+/// The render input for the chart at index `chart`: its topmost ancestor.
+pub fn render_input(
+    state: &State,
+    chart: usize,
+    overlay: Arc<HashMap<PathBuf, Arc<str>>>,
+) -> Option<RenderInput> {
+    let root = *state.workspace.lineage(chart).last()?;
+    let cd = state.workspace.charts.get(root)?;
+    let extra_values = state
+        .extra_values_files(&cd.dir)
+        .iter()
+        .filter_map(|f| state.read(f))
+        .collect();
+    Some(RenderInput {
+        dir: cd.dir.clone(),
+        extra_values,
+        overlay,
+        library: cd.meta.library,
+    })
 }

@@ -10,6 +10,7 @@
 //! - [`schema`]: navigating and validating against `values.schema.json`.
 //! - [`yaml_path`]: the key path at a cursor in a possibly broken YAML text.
 
+pub mod render;
 pub mod schema;
 pub mod values;
 pub mod values_file;

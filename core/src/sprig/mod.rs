@@ -9,6 +9,7 @@
 
 use crate::template::{FuncError, FuncResult, FuncTable, Map, Str, Value};
 
+pub mod certs;
 pub mod conversion;
 pub mod crypto;
 pub mod date;
@@ -35,6 +36,7 @@ pub fn register(table: &mut FuncTable) {
     reflect::register(table);
     encoding::register(table);
     crypto::register(table);
+    certs::register(table);
     regex::register(table);
     path::register(table);
     network::register(table);

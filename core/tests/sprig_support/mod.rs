@@ -528,6 +528,19 @@ fn walk(base: &Value, path: &[String]) -> Result<Value, String> {
     for p in path {
         v = match &v {
             Value::Map(m) => m.get(p.as_str()).cloned().unwrap_or(Value::Nil),
+            Value::Object(o) => match o.field(p) {
+                Some(v) => v,
+                None => match o.call_method(p, &[]) {
+                    Some(Ok(v)) => v,
+                    Some(Err(e)) => return Err(format!("error calling {p}: {}", e.message)),
+                    None => {
+                        return Err(format!(
+                            "can't evaluate field {p} in type {}",
+                            o.type_name()
+                        ));
+                    }
+                },
+            },
             Value::Nil => return Err(format!("nil pointer evaluating interface {{}}.{p}")),
             other => {
                 return Err(format!(

@@ -7,7 +7,7 @@ use chart_e2e::{command, repo_root};
 
 /// Flip to `false` once rendering lands; while `true` the test asserts the
 /// example still fails, so it cannot silently pass.
-const KNOWN_FAILING: bool = true;
+const KNOWN_FAILING: bool = false;
 
 #[test]
 fn readme_example_renders_like_helm() {

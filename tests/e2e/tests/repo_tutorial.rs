@@ -26,7 +26,6 @@ const KNOWN_FAILING: &[&str] = &[
     "show-values-from-repo",
     // `template` does not render yet (render helper).
     "template-from-repo",
-    "template-music-after-dependency-update",
 ];
 
 /// One tool's isolated Helm homes.

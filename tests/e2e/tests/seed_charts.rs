@@ -10,15 +10,7 @@ use chart_e2e::golden::{self, Case, Tally};
 use chart_e2e::{bin, report_missing_shared, shared_dir};
 
 /// Cases that do not pass yet; the test fails if one starts passing.
-const KNOWN_FAILING: &[&str] = &[
-    // Sprig's sha256sum not landed yet.
-    "greetings-aloha",
-    "greetings-namaste",
-    "music-db",
-    "music-db-fixed-admin-password",
-    "greetings-checksum-follows-configmap",
-    "greetings-checksum-follows-configmap",
-];
+const KNOWN_FAILING: &[&str] = &[];
 
 const PUBLIC_CASES: usize = 8;
 
