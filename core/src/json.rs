@@ -335,10 +335,129 @@ impl JsonWriter {
     pub fn as_str(&self) -> &str {
         &self.out
     }
+
+    // Infallible conveniences for struct-shaped output (release records, CLI
+    // `-o json`). A non-finite float cannot come from JSON or YAML input
+    // Helm accepts; it is written as Go's `%v` text rather than failing.
+
+    /// Writes `"key":` (same as [`JsonWriter::write_key`]).
+    pub fn key(&mut self, key: &str) {
+        self.write_key(key);
+    }
+
+    pub fn string(&mut self, s: &str) {
+        self.write_string(s);
+    }
+
+    pub fn raw(&mut self, json: &str) {
+        self.write_raw(json);
+    }
+
+    pub fn null(&mut self) {
+        self.write_null();
+    }
+
+    pub fn bool(&mut self, b: bool) {
+        self.write_bool(b);
+    }
+
+    pub fn int(&mut self, i: i64) {
+        self.write_int(i);
+    }
+
+    pub fn float(&mut self, f: f64) {
+        let text = format_json_float(f).unwrap_or_else(|_| format_float(f, 'g', -1));
+        self.write_raw(&text);
+    }
+
+    /// A `[]byte`: standard base64 in a string.
+    pub fn bytes(&mut self, b: &[u8]) {
+        use base64::Engine;
+        self.write_string(&base64::engine::general_purpose::STANDARD.encode(b));
+    }
+
+    /// A `[]string`.
+    pub fn strings(&mut self, items: &[String]) {
+        self.begin_array();
+        for s in items {
+            self.write_string(s);
+        }
+        self.end_array();
+    }
+
+    /// A Go `interface{}` value (maps with sorted keys).
+    pub fn value(&mut self, v: &Value) {
+        match v {
+            Value::Nil => self.null(),
+            Value::Bool(b) => self.bool(*b),
+            Value::Int(i) | Value::Int64(i) => self.int(*i),
+            Value::Float(f) => self.float(*f),
+            Value::String(s) => self.string(s),
+            Value::Bytes(b) => self.bytes(b),
+            Value::List(items) => {
+                self.begin_array();
+                for item in items.iter() {
+                    self.value(item);
+                }
+                self.end_array();
+            }
+            Value::Map(m) => self.map(m),
+            Value::Object(o) => self.value(&o.to_json_value()),
+        }
+    }
+
+    /// A `map[string]interface{}` (keys sorted, as Go does).
+    pub fn map(&mut self, m: &Map) {
+        self.begin_object();
+        for (k, v) in m.iter() {
+            self.key(k);
+            self.value(v);
+        }
+        self.end_object();
+    }
+
+    /// A `map[string]string` (keys sorted).
+    pub fn string_map<'a>(&mut self, m: impl IntoIterator<Item = (&'a String, &'a String)>) {
+        let mut entries: Vec<_> = m.into_iter().collect();
+        entries.sort();
+        self.begin_object();
+        for (k, v) in entries {
+            self.key(k);
+            self.string(v);
+        }
+        self.end_object();
+    }
+
+    /// Go-encodes one value (`json.Marshal`) with [`JsonWriter::value`].
+    pub fn encode(v: &Value) -> String {
+        let mut w = JsonWriter::new();
+        w.value(v);
+        w.finish()
+    }
 }
 
 // ---------------------------------------------------------------------------
 // Decoding
+
+/// Converts `serde_json` output to a Go value the way `json.Unmarshal` into
+/// `interface{}` does: every number is a `float64`.
+pub fn value_from_json(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Nil,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => Value::Float(n.as_f64().unwrap_or(0.0)),
+        serde_json::Value::String(s) => Value::str(s),
+        serde_json::Value::Array(items) => Value::list(items.iter().map(value_from_json).collect()),
+        serde_json::Value::Object(m) => Value::map(map_from_json(m)),
+    }
+}
+
+/// A `serde_json` object as a Go `map[string]interface{}`.
+pub fn map_from_json(m: &serde_json::Map<String, serde_json::Value>) -> Map {
+    m.iter()
+        .map(|(k, v)| (k.as_str().into(), value_from_json(v)))
+        .collect()
+}
 
 /// `json.Unmarshal` into `interface{}`: objects → maps, every number →
 /// `float64`. Errors carry Go's text (`invalid character 'x' looking for
@@ -732,6 +851,42 @@ mod tests {
             .end_array();
         w.end_object();
         assert_eq!(w.finish(), r#"{"name":"a\u003cb","n":1,"l":[true,null]}"#);
+    }
+
+    #[test]
+    fn strings_are_html_escaped_like_go() {
+        let mut s = String::new();
+        write_json_string(&mut s, "<a href=\"x\">&\u{1}\u{8}\u{2028}é\n\t", true);
+        assert_eq!(
+            s,
+            r#""\u003ca href=\"x\"\u003e\u0026\u0001\u0008\u2028é\n\t""#
+        );
+    }
+
+    #[test]
+    fn writer_floats_match_go() {
+        let f = |x: f64| JsonWriter::encode(&Value::Float(x));
+        assert_eq!(f(2.0), "2");
+        assert_eq!(f(1.5), "1.5");
+        assert_eq!(f(1e6), "1000000");
+        assert_eq!(f(1e21), "1e+21");
+        assert_eq!(f(1e20), "100000000000000000000");
+        assert_eq!(f(1e-7), "1e-7");
+        assert_eq!(f(0.000001), "0.000001");
+        assert_eq!(f(-0.5), "-0.5");
+        assert_eq!(f(0.0), "0");
+    }
+
+    #[test]
+    fn writer_nested_values_and_sorted_keys() {
+        let mut m = Map::new();
+        m.insert("b".into(), Value::list(vec![Value::Int64(1), Value::Nil]));
+        m.insert("a".into(), Value::map(Map::new()));
+        m.insert("c".into(), Value::Bool(true));
+        assert_eq!(
+            JsonWriter::encode(&Value::map(m)),
+            r#"{"a":{},"b":[1,null],"c":true}"#
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod chart;
 pub mod create;
 pub mod dependency;
 pub mod engine;
+pub mod gopath;
 pub mod ide;
 pub mod json;
 pub mod kube;

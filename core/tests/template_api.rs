@@ -437,6 +437,9 @@ fn hostile_inputs_do_not_crash() {
     // Deep but allowed nesting executes.
     let ok = format!("{}x{}", "{{ if 1 }}".repeat(500), "{{ end }}".repeat(500));
     assert_eq!(render(&ok).unwrap(), "x");
+    // Found by the exec fuzzer: Go allows precisions up to 1e6.
+    let out = render("{{ printf \"%.100000f|%.70000e\" 1.5 2.5 }}").unwrap();
+    assert_eq!(out.len(), 100_002 + 1 + 70_006);
     for s in [
         "{{",
         "{{-",
@@ -453,5 +456,29 @@ fn hostile_inputs_do_not_crash() {
         "\u{0}{{\u{0}}}",
     ] {
         let _ = render(s);
+    }
+}
+
+#[test]
+fn template_set_is_shareable_across_threads() {
+    fn assert_sync<T: Send + Sync>() {}
+    assert_sync::<TemplateSet>();
+    let mut set = TemplateSet::new(table());
+    set.add(
+        "t",
+        "{{ .Values.s }}{{ tpl \"!\" $ }}",
+        &Delims::default(),
+        SourceId(1),
+    )
+    .unwrap();
+    let set = Arc::new(set);
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let set = set.clone();
+            std::thread::spawn(move || set.execute("t", &data(), &mut NoHost).unwrap().output)
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), "x!");
     }
 }

@@ -12,7 +12,7 @@ use crate::chart::{self, Chart as LoadedChartModel};
 use crate::engine::{
     Capabilities, EngineOptions, HelmVersion, KubeVersion, ReleaseOptions, parse_kube_version,
 };
-use crate::release::chart::{Chart, Dependency, File, Lock, Maintainer, Metadata};
+use crate::release::chart::{Chart, File, Lock};
 use crate::release::{Hook, Timestamp};
 use crate::template::{Map, Value};
 use crate::values;
@@ -83,54 +83,16 @@ fn file(f: &chart::File) -> File {
     }
 }
 
-fn dependency(d: &chart::Dependency) -> Dependency {
-    Dependency {
-        name: d.name.clone(),
-        version: d.version.clone(),
-        repository: d.repository.clone(),
-        condition: d.condition.clone(),
-        tags: d.tags.clone(),
-        enabled: d.enabled,
-        import_values: d.import_values.clone(),
-        alias: d.alias.clone(),
-    }
-}
-
 /// The chart record a release stores (Helm's `chart.Chart` JSON; no subcharts).
 pub fn stored_chart(c: &LoadedChartModel) -> Chart {
-    let m = &c.metadata;
-    let metadata = Metadata {
-        name: m.name.clone(),
-        home: m.home.clone(),
-        sources: m.sources.clone(),
-        version: m.version.clone(),
-        description: m.description.clone(),
-        keywords: m.keywords.clone(),
-        maintainers: m
-            .maintainers
-            .iter()
-            .flatten()
-            .map(|mt| Maintainer {
-                name: mt.name.clone(),
-                email: mt.email.clone(),
-                url: mt.url.clone(),
-            })
-            .collect(),
-        icon: m.icon.clone(),
-        api_version: m.api_version.clone(),
-        condition: m.condition.clone(),
-        tags: m.tags.clone(),
-        app_version: m.app_version.clone(),
-        deprecated: m.deprecated,
-        annotations: m.annotations.clone(),
-        kube_version: m.kube_version.clone(),
-        dependencies: m.dependencies.iter().flatten().map(dependency).collect(),
-        chart_type: m.chart_type.clone(),
-    };
+    // Null list entries cannot pass validation; the record never has them.
+    let mut metadata = c.metadata.clone();
+    metadata.maintainers.retain(Option::is_some);
+    metadata.dependencies.retain(Option::is_some);
     let lock = c.lock.as_ref().map(|l| Lock {
         generated: Timestamp::parse(&l.generated).unwrap_or_default(),
         digest: l.digest.clone(),
-        dependencies: Some(l.dependencies.iter().flatten().map(dependency).collect()),
+        dependencies: Some(l.dependencies.iter().flatten().cloned().collect()),
     });
     // Go's loader leaves slices nil when nothing was appended.
     let files = |v: &[chart::File]| (!v.is_empty()).then(|| v.iter().map(file).collect());

@@ -2,49 +2,10 @@
 //! them for deletion (Helm's `SplitManifests` + `SortManifests` with
 //! `UninstallOrder`), and the `resource-policy` filter of uninstall.
 
-use regex::Regex;
 use serde_json::Value as Json;
 
 use crate::kube::resource::string_map;
-
-/// Helm's `UninstallOrder`.
-pub const UNINSTALL_ORDER: &[&str] = &[
-    "APIService",
-    "Ingress",
-    "IngressClass",
-    "Service",
-    "CronJob",
-    "Job",
-    "StatefulSet",
-    "HorizontalPodAutoscaler",
-    "Deployment",
-    "ReplicaSet",
-    "ReplicationController",
-    "Pod",
-    "DaemonSet",
-    "RoleBindingList",
-    "RoleBinding",
-    "RoleList",
-    "Role",
-    "ClusterRoleBindingList",
-    "ClusterRoleBinding",
-    "ClusterRoleList",
-    "ClusterRole",
-    "CustomResourceDefinition",
-    "PersistentVolumeClaim",
-    "PersistentVolume",
-    "StorageClass",
-    "ConfigMap",
-    "SecretList",
-    "Secret",
-    "ServiceAccount",
-    "PodDisruptionBudget",
-    "PodSecurityPolicy",
-    "LimitRange",
-    "ResourceQuota",
-    "NetworkPolicy",
-    "Namespace",
-];
+use crate::manifest::{KindOrder, sort_by_kind, split_manifests};
 
 /// One document of a manifest with the fields Helm reads from its head.
 #[derive(Clone, Debug)]
@@ -55,29 +16,12 @@ pub struct ManifestDoc {
     pub annotations: std::collections::BTreeMap<String, String>,
 }
 
-/// Splits at `---` separators (Helm's `SplitManifests`), dropping empty documents.
-pub fn split_manifests(manifest: &str) -> Vec<String> {
-    let sep = Regex::new(r"(?:^|\s*\n)---\s*").ok();
-    let parts: Vec<String> = match &sep {
-        Some(re) => re.split(manifest).map(str::to_string).collect(),
-        None => vec![manifest.to_string()],
-    };
-    parts
-        .into_iter()
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect()
-}
-
-fn rank(kind: &str, order: &[&str]) -> Option<usize> {
-    order.iter().position(|k| *k == kind)
-}
-
-/// Parses and sorts documents by `order` (stable; unknown kinds last,
-/// alphabetically by kind).
-pub fn sort_for(manifest: &str, order: &[&str]) -> Result<Vec<ManifestDoc>, String> {
+/// Parses and sorts documents by `order` (Helm's kind order, owned by
+/// [`crate::manifest::kind_order`]).
+pub fn sort_for(manifest: &str, order: KindOrder) -> Result<Vec<ManifestDoc>, String> {
     let mut docs = Vec::new();
     for content in split_manifests(manifest) {
+        let content = content.to_string();
         let head: Json = crate::kube::resource::parse_yaml_document(&content)?;
         docs.push(ManifestDoc {
             kind: head
@@ -94,12 +38,7 @@ pub fn sort_for(manifest: &str, order: &[&str]) -> Result<Vec<ManifestDoc>, Stri
             content,
         });
     }
-    docs.sort_by(|a, b| match (rank(&a.kind, order), rank(&b.kind, order)) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.kind.cmp(&b.kind),
-    });
+    sort_by_kind(&mut docs, order, |d| &d.kind);
     Ok(docs)
 }
 

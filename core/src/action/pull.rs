@@ -119,7 +119,7 @@ pub fn expand(dir: &Path, archive: &[u8]) -> Result<(), RepoError> {
 
 /// Joins a relative archive name below `root`, refusing to leave it.
 fn secure_join(root: &Path, name: &str) -> Result<PathBuf, RepoError> {
-    let cleaned = crate::package::go_clean(&format!("/{name}"));
+    let cleaned = crate::gopath::clean(&format!("/{name}"));
     let rel = cleaned.trim_start_matches('/');
     if rel.is_empty() {
         return Ok(root.to_path_buf());

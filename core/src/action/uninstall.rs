@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::manifests::{UNINSTALL_ORDER, filter_manifests_to_keep, sort_for};
+use super::manifests::{filter_manifests_to_keep, sort_for};
 use super::{ActionError, Configuration, DEFAULT_TIMEOUT, hooks, validate_release_name};
 use crate::kube::{ResourceInfo, apply, resource, wait};
 use crate::release::{HookEvent, Release, Status, Timestamp};
@@ -167,7 +167,7 @@ impl Uninstall {
         cfg: &Configuration,
         rel: &Release,
     ) -> (Vec<ResourceInfo>, String, Vec<String>) {
-        let docs = match sort_for(&rel.manifest, UNINSTALL_ORDER) {
+        let docs = match sort_for(&rel.manifest, crate::manifest::KindOrder::Uninstall) {
             Ok(d) => d,
             Err(e) => {
                 return (

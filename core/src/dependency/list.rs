@@ -17,7 +17,7 @@ pub fn list(chart_path: &str, max_col_width: usize) -> Result<String, RepoError>
     if chart.metadata.dependencies.is_empty() {
         out.push_str(&format!(
             "WARNING: no dependencies at {}\n",
-            crate::package::go_clean(&format!("{chart_path}/charts"))
+            crate::gopath::clean(&format!("{chart_path}/charts"))
         ));
         return Ok(out);
     }
@@ -38,7 +38,7 @@ pub fn list(chart_path: &str, max_col_width: usize) -> Result<String, RepoError>
 }
 
 fn charts_dir(chart_path: &str) -> PathBuf {
-    PathBuf::from(crate::package::go_clean(&format!("{chart_path}/charts")))
+    PathBuf::from(crate::gopath::clean(&format!("{chart_path}/charts")))
 }
 
 /// Sorted entries of `charts/` as `(shown path, path)`.

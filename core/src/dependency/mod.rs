@@ -774,7 +774,7 @@ fn version_equals(a: &str, b: &str) -> bool {
 pub fn local_path(repo: &str, chart_path: &Path) -> Result<PathBuf, RepoError> {
     let p = repo.strip_prefix("file://").unwrap_or(repo);
     let path = if p.starts_with('/') {
-        PathBuf::from(crate::package::go_clean(p))
+        PathBuf::from(crate::gopath::clean(p))
     } else {
         crate::package::go_clean_join(chart_path, p)
     };

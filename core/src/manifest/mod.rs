@@ -6,6 +6,7 @@
 //! ([`sorter`]) and the exact `helm template` output ([`output`]).
 //! Knows nothing about templates or charts: input is (path, text) pairs.
 
+pub mod fast_head;
 pub mod glob;
 pub mod head;
 pub mod hook;

@@ -121,18 +121,20 @@ pub fn sort_manifests<'a>(
             continue;
         }
         for doc in split_documents(content) {
-            let head = parse(doc.text)
-                .and_then(|v| {
+            let head = match super::fast_head::scan_head(doc.text) {
+                Some(h) => Ok(h),
+                None => parse(doc.text).and_then(|v| {
                     head_from_value(&v).map_err(|m| DocError {
                         message: format!("error unmarshaling JSON: while decoding JSON: {m}"),
                         line: None,
                     })
-                })
-                .map_err(|error| ManifestError {
-                    path: path.to_string(),
-                    doc_offset: doc.offset,
-                    error,
-                })?;
+                }),
+            }
+            .map_err(|error| ManifestError {
+                path: path.to_string(),
+                doc_offset: doc.offset,
+                error,
+            })?;
             classify(path, doc.text, head, &mut out);
         }
     }

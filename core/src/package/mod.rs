@@ -214,35 +214,7 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// leading `./`, so `.` + `x.tgz` is `x.tgz`.
 pub fn go_clean_join(dir: &Path, file: &str) -> PathBuf {
     let joined = format!("{}/{file}", dir.display());
-    PathBuf::from(go_clean(&joined))
-}
-
-/// Go's `path.Clean` for `/`-separated paths.
-pub fn go_clean(p: &str) -> String {
-    if p.is_empty() {
-        return ".".into();
-    }
-    let rooted = p.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|l| *l != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let body = parts.join("/");
-    match (rooted, body.is_empty()) {
-        (true, _) => format!("/{body}"),
-        (false, true) => ".".into(),
-        (false, false) => body,
-    }
+    PathBuf::from(crate::gopath::clean(&joined))
 }
 
 #[cfg(test)]
@@ -252,10 +224,10 @@ mod tests {
 
     #[test]
     fn go_clean_matches_go() {
-        assert_eq!(go_clean("./a/../b/"), "b");
-        assert_eq!(go_clean("/a/./b/.."), "/a");
-        assert_eq!(go_clean("../x"), "../x");
-        assert_eq!(go_clean(""), ".");
+        assert_eq!(crate::gopath::clean("./a/../b/"), "b");
+        assert_eq!(crate::gopath::clean("/a/./b/.."), "/a");
+        assert_eq!(crate::gopath::clean("../x"), "../x");
+        assert_eq!(crate::gopath::clean(""), ".");
         assert_eq!(
             go_clean_join(Path::new("goldens/pacman-repo"), "p-0.1.0.tgz"),
             PathBuf::from("goldens/pacman-repo/p-0.1.0.tgz")

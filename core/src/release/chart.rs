@@ -3,10 +3,13 @@
 //!
 //! This is a storage record, not the loader's chart model: it round-trips
 //! what any Helm 3 wrote and converts from the loaded chart when installing.
+//! `Metadata` and its parts are [`crate::chart::metadata`]'s types.
 
-use std::collections::BTreeMap;
+use crate::template::Map;
 
-use crate::template::{Map, Value};
+// Chart.yaml's types (fields, decoding, Go JSON view) are owned by the chart
+// module; the record stores them as they are.
+pub use crate::chart::metadata::{Dependency, Maintainer, Metadata};
 
 use super::time::Timestamp;
 
@@ -15,49 +18,6 @@ use super::time::Timestamp;
 pub struct File {
     pub name: String,
     pub data: Vec<u8>,
-}
-
-/// A maintainer entry of Chart.yaml.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Maintainer {
-    pub name: String,
-    pub email: String,
-    pub url: String,
-}
-
-/// A dependency entry of Chart.yaml or Chart.lock.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Dependency {
-    pub name: String,
-    pub version: String,
-    pub repository: String,
-    pub condition: String,
-    pub tags: Vec<String>,
-    pub enabled: bool,
-    pub import_values: Vec<Value>,
-    pub alias: String,
-}
-
-/// Chart.yaml as Helm serialises `chart.Metadata`.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Metadata {
-    pub name: String,
-    pub home: String,
-    pub sources: Vec<String>,
-    pub version: String,
-    pub description: String,
-    pub keywords: Vec<String>,
-    pub maintainers: Vec<Maintainer>,
-    pub icon: String,
-    pub api_version: String,
-    pub condition: String,
-    pub tags: String,
-    pub app_version: String,
-    pub deprecated: bool,
-    pub annotations: BTreeMap<String, String>,
-    pub kube_version: String,
-    pub dependencies: Vec<Dependency>,
-    pub chart_type: String,
 }
 
 /// Chart.lock (`chart.Lock`); `generated` is a plain Go time (zero prints

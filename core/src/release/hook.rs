@@ -1,61 +1,12 @@
 //! Hooks as stored in a release: the manifest, its events, weight, delete
-//! policies and the record of the last run.
+//! policies and the record of the last run. Parsing hook annotations
+//! belongs to [`crate::manifest::hook`].
 
 use super::time::Timestamp;
 
-pub const HOOK_ANNOTATION: &str = "helm.sh/hook";
-pub const HOOK_WEIGHT_ANNOTATION: &str = "helm.sh/hook-weight";
-pub const HOOK_DELETE_ANNOTATION: &str = "helm.sh/hook-delete-policy";
-
-/// Helm's `HookEvent`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum HookEvent {
-    PreInstall,
-    PostInstall,
-    PreDelete,
-    PostDelete,
-    PreUpgrade,
-    PostUpgrade,
-    PreRollback,
-    PostRollback,
-    Test,
-}
-
-impl HookEvent {
-    pub const ALL: [HookEvent; 9] = [
-        HookEvent::PreInstall,
-        HookEvent::PostInstall,
-        HookEvent::PreDelete,
-        HookEvent::PostDelete,
-        HookEvent::PreUpgrade,
-        HookEvent::PostUpgrade,
-        HookEvent::PreRollback,
-        HookEvent::PostRollback,
-        HookEvent::Test,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HookEvent::PreInstall => "pre-install",
-            HookEvent::PostInstall => "post-install",
-            HookEvent::PreDelete => "pre-delete",
-            HookEvent::PostDelete => "post-delete",
-            HookEvent::PreUpgrade => "pre-upgrade",
-            HookEvent::PostUpgrade => "post-upgrade",
-            HookEvent::PreRollback => "pre-rollback",
-            HookEvent::PostRollback => "post-rollback",
-            HookEvent::Test => "test",
-        }
-    }
-
-    /// The event an annotation value names (`test-success` is an alias of `test`).
-    pub fn parse(s: &str) -> Option<HookEvent> {
-        if s == "test-success" {
-            return Some(HookEvent::Test);
-        }
-        HookEvent::ALL.into_iter().find(|e| e.as_str() == s)
-    }
-}
+// Events and annotation parsing are owned by the manifest module; the
+// release stores event names as text and only needs the enum to query them.
+pub use crate::manifest::hook::HookEvent;
 
 /// Helm's `HookDeletePolicy`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

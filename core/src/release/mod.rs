@@ -7,7 +7,6 @@
 
 pub mod chart;
 pub mod codec;
-pub mod gojson;
 pub mod hook;
 pub mod info;
 pub mod record;

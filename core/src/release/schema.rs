@@ -5,12 +5,12 @@
 use serde_json::Value as Json;
 
 use super::chart::{Chart, Dependency, File, Lock, Maintainer, Metadata};
-use super::gojson::{JsonWriter, map_from_json, value_from_json};
 use super::hook::{Hook, HookExecution, HookPhase};
 use super::info::Info;
 use super::record::Release;
 use super::status::Status;
 use super::time::Timestamp;
+use crate::json::{JsonWriter, map_from_json, value_from_json};
 
 /// A record that does not have the shape of a Helm release.
 #[derive(Debug, thiserror::Error)]
@@ -192,51 +192,48 @@ fn opt_strings(w: &mut JsonWriter, key: &str, v: &[String]) {
     }
 }
 
+/// Chart.yaml metadata: keys, order and omitempty from
+/// [`Metadata::json_fields`]; the struct lists are written here because
+/// their Go field order is not the sorted order of a map value.
 fn write_metadata(w: &mut JsonWriter, m: &Metadata) {
     w.begin_object();
-    opt_str(w, "name", &m.name);
-    opt_str(w, "home", &m.home);
-    opt_strings(w, "sources", &m.sources);
-    opt_str(w, "version", &m.version);
-    opt_str(w, "description", &m.description);
-    opt_strings(w, "keywords", &m.keywords);
-    if !m.maintainers.is_empty() {
-        w.key("maintainers");
-        w.begin_array();
-        for mt in &m.maintainers {
-            w.begin_object();
-            opt_str(w, "name", &mt.name);
-            opt_str(w, "email", &mt.email);
-            opt_str(w, "url", &mt.url);
-            w.end_object();
+    for (key, value) in m.json_fields() {
+        w.key(key);
+        match key {
+            "maintainers" => write_maintainers(w, &m.maintainers),
+            "dependencies" => write_dependencies(w, m.dependencies.iter().map(Option::as_ref)),
+            _ => w.value(&value),
         }
-        w.end_array();
     }
-    opt_str(w, "icon", &m.icon);
-    opt_str(w, "apiVersion", &m.api_version);
-    opt_str(w, "condition", &m.condition);
-    opt_str(w, "tags", &m.tags);
-    opt_str(w, "appVersion", &m.app_version);
-    if m.deprecated {
-        w.key("deprecated");
-        w.bool(true);
-    }
-    if !m.annotations.is_empty() {
-        w.key("annotations");
-        w.string_map(&m.annotations);
-    }
-    opt_str(w, "kubeVersion", &m.kube_version);
-    if !m.dependencies.is_empty() {
-        w.key("dependencies");
-        write_dependencies(w, &m.dependencies);
-    }
-    opt_str(w, "type", &m.chart_type);
     w.end_object();
 }
 
-fn write_dependencies(w: &mut JsonWriter, deps: &[Dependency]) {
+fn write_maintainers(w: &mut JsonWriter, maintainers: &[Option<Maintainer>]) {
+    w.begin_array();
+    for mt in maintainers {
+        let Some(mt) = mt else {
+            w.null();
+            continue;
+        };
+        w.begin_object();
+        opt_str(w, "name", &mt.name);
+        opt_str(w, "email", &mt.email);
+        opt_str(w, "url", &mt.url);
+        w.end_object();
+    }
+    w.end_array();
+}
+
+fn write_dependencies<'a>(
+    w: &mut JsonWriter,
+    deps: impl IntoIterator<Item = Option<&'a Dependency>>,
+) {
     w.begin_array();
     for d in deps {
+        let Some(d) = d else {
+            w.null();
+            continue;
+        };
         w.begin_object();
         w.key("name");
         w.string(&d.name);
@@ -271,7 +268,7 @@ fn write_lock(w: &mut JsonWriter, l: &Lock) {
     w.string(&l.digest);
     w.key("dependencies");
     match &l.dependencies {
-        Some(d) => write_dependencies(w, d),
+        Some(d) => write_dependencies(w, d.iter().map(Some)),
         None => w.null(),
     }
     w.end_object();
@@ -535,11 +532,11 @@ fn read_metadata(o: &Obj) -> Result<Metadata, SchemaError> {
             .filter(|m| !m.is_null())
             .map(|m| {
                 let m = as_obj(m, "chart.Maintainer")?;
-                Ok(Maintainer {
+                Ok(Some(Maintainer {
                     name: get_str(m, "name")?,
                     email: get_str(m, "email")?,
                     url: get_str(m, "url")?,
-                })
+                }))
             })
             .collect::<Result<_, SchemaError>>()?,
     };
@@ -566,7 +563,10 @@ fn read_metadata(o: &Obj) -> Result<Metadata, SchemaError> {
         deprecated: get_bool(o, "deprecated"),
         annotations,
         kube_version: get_str(o, "kubeVersion")?,
-        dependencies: read_dependencies(get_array(o, "dependencies")?)?,
+        dependencies: read_dependencies(get_array(o, "dependencies")?)?
+            .into_iter()
+            .map(Some)
+            .collect(),
         chart_type: get_str(o, "type")?,
     })
 }

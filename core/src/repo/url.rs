@@ -2,7 +2,7 @@
 //! onto a URL (`URLJoin`), comparing repository URLs (`urlutil.Equal`),
 //! and making index URLs absolute.
 
-use crate::package::go_clean;
+use crate::gopath::clean as go_clean;
 
 /// A URL split into `scheme://authority`, path and `?query#fragment`.
 struct Parts<'a> {

@@ -24,33 +24,8 @@ pub fn register(t: &mut FuncTable) {
     }
 }
 
-/// Go `path.Clean`: lexical shortest equivalent path.
-pub fn clean(p: &str) -> String {
-    if p.is_empty() {
-        return ".".to_string();
-    }
-    let rooted = p.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|l| *l != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let body = parts.join("/");
-    match (rooted, body.is_empty()) {
-        (true, _) => format!("/{body}"),
-        (false, true) => ".".to_string(),
-        (false, false) => body,
-    }
-}
+// Go `path.Clean` lives in `crate::gopath`, shared with the loader and packaging.
+pub use crate::gopath::clean;
 
 /// Go `path.Base`.
 pub fn base(p: &str) -> String {

@@ -34,14 +34,15 @@ fn shortest(f: f64) -> Digits {
     digits_from_exp_format(&format!("{:e}", f.abs()))
 }
 
-/// A precision beyond every digit of an f64's exact decimal expansion (at
-/// most 767 significant and 1074 fractional digits): more digits are zeros.
-/// Rust's formatter panics on precisions above `u16::MAX` (fuzz finding).
-const EXACT_DIGITS: usize = 1100;
+/// Every f64 has an exact decimal expansion of at most 767 significant
+/// digits and 1074 fractional ones; beyond that all digits are zero. Rust's
+/// formatter caps precision at 65535, Go's at 1e6, so we compute at most
+/// this many digits and pad with zeros.
+const MAX_EXACT_DIGITS: usize = 1100;
 
 /// Digits rounded to `n` significant figures (n ≥ 1).
 fn significant(f: f64, n: usize) -> Digits {
-    let n = n.min(EXACT_DIGITS);
+    let n = n.min(MAX_EXACT_DIGITS);
     digits_from_exp_format(&format!("{:.*e}", n.saturating_sub(1), f.abs()))
 }
 
@@ -130,9 +131,11 @@ pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
                 let p = (digs.d.len() as i32 - digs.dp).max(0);
                 fmt_f(&mut out, &digs, p);
             } else {
-                let exact = (prec as usize).min(EXACT_DIGITS);
-                out.push_str(&format!("{:.*}", exact, f.abs()));
-                out.extend(std::iter::repeat_n('0', prec as usize - exact));
+                let p = prec as usize;
+                out.push_str(&format!("{:.*}", p.min(MAX_EXACT_DIGITS), f.abs()));
+                for _ in MAX_EXACT_DIGITS..p {
+                    out.push('0');
+                }
             }
         }
         _ => {
@@ -203,5 +206,17 @@ mod tests {
         assert_eq!(ff(1.0, 'g', 3), "1");
         assert_eq!(ff(1234.5678, 'g', 3), "1.23e+03");
         assert_eq!(ff(0.0, 'e', -1), "0e+00");
+    }
+
+    #[test]
+    fn huge_precision_pads_with_zeros() {
+        let s = ff(0.5, 'f', 100_000);
+        assert_eq!(s.len(), 100_002);
+        assert!(s.starts_with("0.5000"));
+        let e = ff(1.5, 'e', 70_000);
+        assert!(e.starts_with("1.5000") && e.ends_with("e+00"));
+        assert_eq!(e.len(), 70_006);
+        let g = ff(0.1, 'g', 70_000);
+        assert!(g.starts_with("0.1000000000000000055511151231257827"));
     }
 }

@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
 use chart_core::action::Configuration;
+use chart_core::json::value_from_json;
 use chart_core::kube::KubeClient;
 use chart_core::kube::client::Client;
 use chart_core::kube::config::ConnectOptions;
 use chart_core::kube::wait::{CANCELLED, Pending};
-use chart_core::release::gojson::value_from_json;
 use chart_core::storage::{Storage, driver_for};
 
 use crate::args::GlobalArgs;

@@ -55,7 +55,7 @@ pub struct DepUpdateArgs {
 /// `filepath.Clean(args[0])`, or `.`.
 fn chart_path(args: &[String]) -> String {
     args.first()
-        .map(|a| chart_core::package::go_clean(a))
+        .map(|a| chart_core::gopath::clean(a))
         .unwrap_or_else(|| ".".into())
 }
 

@@ -2,7 +2,7 @@
 
 use anyhow::{Result, anyhow};
 use chart_core::action::get;
-use chart_core::release::gojson::{JsonWriter, to_json};
+use chart_core::json::JsonWriter;
 use chart_core::template::Value;
 use clap::{Args, Subcommand};
 
@@ -111,7 +111,7 @@ pub fn run(global: &GlobalArgs, args: &GetArgs) -> Result<()> {
                     let json = if nil {
                         "null".to_string()
                     } else {
-                        to_json(&Value::map(vals))
+                        JsonWriter::encode(&Value::map(vals))
                     };
                     write_encoded(f, &json)?;
                 }

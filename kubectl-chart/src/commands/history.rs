@@ -2,7 +2,7 @@
 
 use anyhow::{Result, anyhow};
 use chart_core::action::history;
-use chart_core::release::gojson::JsonWriter;
+use chart_core::json::JsonWriter;
 use clap::Args;
 
 use super::cluster::{OutputFormat, configuration, table, write_encoded};

@@ -5,7 +5,7 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
-use chart_core::release::gojson::JsonWriter;
+use chart_core::json::JsonWriter;
 use chart_core::repo::file::RepoFileLock;
 use chart_core::repo::table::Table;
 use chart_core::repo::{Entry, Getter, RepoFile, RepoSettings, download_index_file};

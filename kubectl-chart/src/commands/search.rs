@@ -3,7 +3,7 @@
 
 use anyhow::{Result, bail};
 use chart_core::action::search::{SearchOptions, search_repo};
-use chart_core::release::gojson::JsonWriter;
+use chart_core::json::JsonWriter;
 use chart_core::repo::table::Table;
 use clap::{Args, Subcommand};
 

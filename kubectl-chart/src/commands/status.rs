@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use anyhow::{Result, anyhow};
 use chart_core::action::status;
 use chart_core::action::values::coalesce_values;
-use chart_core::release::gojson::to_json;
+use chart_core::json::JsonWriter;
 use chart_core::release::schema::release_to_json;
 use chart_core::release::{HookEvent, Release};
 use chart_core::template::{Map, Value};
@@ -41,7 +41,7 @@ pub fn values_yaml(m: &Map, nil_when_empty: bool) -> Result<String> {
     if m.is_empty() && nil_when_empty {
         return Ok("null\n".to_string());
     }
-    json_to_yaml(&to_json(&Value::map(m.clone())))
+    json_to_yaml(&JsonWriter::encode(&Value::map(m.clone())))
 }
 
 /// Helm's `statusPrinter` in the given format.

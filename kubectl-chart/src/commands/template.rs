@@ -53,6 +53,16 @@ pub fn run(global: &GlobalArgs, args: &TemplateArgs) -> Result<()> {
         );
     }
     let i = &args.install;
+    // Not silently ignored: these need what this build does not have yet.
+    if i.post_renderer.is_some() {
+        bail!("--post-renderer is not supported yet");
+    }
+    if args.validate {
+        bail!("--validate needs a cluster connection, which `template` does not support yet");
+    }
+    if i.chart.repo.is_some() {
+        bail!("--repo is not supported yet: give a local chart directory or archive");
+    }
     let req = TemplateRequest {
         args: args.args.clone(),
         name_template: i.name_template.clone(),

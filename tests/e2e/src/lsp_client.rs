@@ -75,7 +75,11 @@ impl LspClient {
 
     /// Like [`LspClient::start`] with explicit client capabilities.
     pub fn start_with(root: &Path, init_options: Json, capabilities: Json) -> (LspClient, Json) {
-        let mut child = Command::new(crate::bin("chart-lsp"))
+        // `CHART_LSP` overrides the binary (the benchmark runs outside `deps/`).
+        let exe = std::env::var_os("CHART_LSP")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| crate::bin("chart-lsp"));
+        let mut child = Command::new(exe)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -10,6 +10,7 @@ use std::io::Read;
 use flate2::read::GzDecoder;
 
 use super::{BufferedFile, LoadError};
+use crate::gopath::clean;
 
 /// Largest total decompressed size accepted (Helm's default, 100 MiB).
 pub const MAX_DECOMPRESSED_CHART_SIZE: u64 = 100 * 1024 * 1024;
@@ -64,31 +65,6 @@ fn detect_content_type(raw: &[u8]) -> &'static str {
         "application/octet-stream"
     } else {
         "text/plain; charset=utf-8"
-    }
-}
-
-/// Go `path.Clean` for `/` paths.
-fn clean(p: &str) -> String {
-    let rooted = p.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|l| *l != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".into(),
-        (false, false) => joined,
     }
 }
 

@@ -82,6 +82,6 @@ test('values file patterns: one per chart, sorted, deduplicated, glob characters
     '/ws/web/values*.{yaml,yml}',
     '/ws/web/charts/db/values*.{yaml,yml}',
   ]);
-  assert.deepEqual(valuesFilePatterns(['C:\\work\\app[1]{x}']), ['C:/work/app[[]1[]][{]x[}]/values*.{yaml,yml}']);
+  assert.deepEqual(valuesFilePatterns(['C:\\src\\app[1]{x}']), ['C:/src/app[[]1[]][{]x[}]/values*.{yaml,yml}']);
   assert.deepEqual(valuesFilePatterns([]), []);
 });

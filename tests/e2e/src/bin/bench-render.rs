@@ -23,6 +23,8 @@ use chart_e2e::shared_dir;
 
 struct Sample {
     ms: f64,
+    /// User + system CPU time (less sensitive to a loaded machine).
+    cpu_ms: f64,
     rss_kb: f64,
     ok: bool,
 }
@@ -58,7 +60,7 @@ fn measure(program: &Path, args: &[String], dir: &Path, home: &Path) -> Sample {
     let start = Instant::now();
     let status = Command::new("/usr/bin/time")
         .arg("-f")
-        .arg("%M")
+        .arg("%M %U %S")
         .arg("-o")
         .arg(&rss_file)
         .arg(program)
@@ -72,12 +74,21 @@ fn measure(program: &Path, args: &[String], dir: &Path, home: &Path) -> Sample {
         .stderr(Stdio::null())
         .status();
     let ms = start.elapsed().as_secs_f64() * 1000.0;
-    let rss_kb = std::fs::read_to_string(&rss_file)
+    let line = std::fs::read_to_string(&rss_file)
         .ok()
-        .and_then(|t| t.lines().last().and_then(|l| l.trim().parse::<f64>().ok()))
-        .unwrap_or(f64::NAN);
+        .and_then(|t| t.lines().last().map(str::to_string))
+        .unwrap_or_default();
+    let nums: Vec<f64> = line
+        .split_whitespace()
+        .map(|n| n.parse().unwrap_or(f64::NAN))
+        .collect();
+    let rss_kb = nums.first().copied().unwrap_or(f64::NAN);
+    let cpu_ms = (nums.get(1).copied().unwrap_or(f64::NAN)
+        + nums.get(2).copied().unwrap_or(f64::NAN))
+        * 1000.0;
     Sample {
         ms,
+        cpu_ms,
         rss_kb,
         ok: status.map(|s| s.success()).unwrap_or(false),
     }
@@ -128,10 +139,11 @@ fn main() {
     std::fs::create_dir_all(&home).expect("scratch dir");
 
     println!(
-        "{:<45} {:>9} {:>9} {:>7} {:>9} {:>9} {:>6}  note",
-        "case", "helm ms", "ours ms", "speed", "helm KB", "ours KB", "mem"
+        "{:<45} {:>9} {:>9} {:>7} {:>8} {:>9} {:>9} {:>6}  note",
+        "case", "helm ms", "ours ms", "speed", "cpu x", "helm KB", "ours KB", "mem"
     );
     let mut speedups = Vec::new();
+    let mut cpu_speedups = Vec::new();
     let mut mem_ratios = Vec::new();
     let cases: Vec<&Case> = index
         .cases
@@ -154,16 +166,22 @@ fn main() {
         let hr = median(h.iter().map(|s| s.rss_kb).collect());
         let or = median(o.iter().map(|s| s.rss_kb).collect());
         let same_outcome = h.iter().zip(&o).all(|(a, b)| a.ok == b.ok);
+        let hc = median(h.iter().map(|s| s.cpu_ms).collect());
+        let oc = median(o.iter().map(|s| s.cpu_ms).collect());
+        // /usr/bin/time has 10 ms resolution: floor at 5 ms.
+        let cpu_speed = hc.max(5.0) / oc.max(5.0);
+        cpu_speedups.push(cpu_speed);
         let speed = hm / om;
         let mem = or / hr;
         speedups.push(speed);
         mem_ratios.push(mem);
         println!(
-            "{:<45} {:>9.1} {:>9.1} {:>6.1}x {:>9.0} {:>9.0} {:>5.2}  {}",
+            "{:<45} {:>9.1} {:>9.1} {:>6.1}x {:>7.1}x {:>9.0} {:>9.0} {:>5.2}  {}",
             case.id,
             hm,
             om,
             speed,
+            cpu_speed,
             hr,
             or,
             mem,
@@ -175,9 +193,10 @@ fn main() {
         );
     }
     println!(
-        "\nmedian speed-up {:.1}x (min {:.1}x), median memory ours/helm {:.2} over {} cases, {runs} runs each",
+        "\nmedian speed-up {:.1}x wall (min {:.1}x), {:.1}x CPU; median memory ours/helm {:.2} over {} cases, {runs} runs each",
         median(speedups.clone()),
         speedups.iter().copied().fold(f64::INFINITY, f64::min),
+        median(cpu_speedups),
         median(mem_ratios),
         speedups.len()
     );
