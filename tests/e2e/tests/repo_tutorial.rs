@@ -21,12 +21,7 @@ use chart_e2e::{bin, report_missing_shared, shared_dir};
 
 /// Cases of the tutorial flow that need commands other helpers are still
 /// writing; the test fails if one starts passing (then remove it here).
-const KNOWN_FAILING: &[&str] = &[
-    // `show` (render helper) is not on main yet.
-    "show-values-from-repo",
-    // `template` does not render yet (render helper).
-    "template-from-repo",
-];
+const KNOWN_FAILING: &[&str] = &[];
 
 /// One tool's isolated Helm homes.
 struct Homes {
