@@ -14,8 +14,8 @@ use crate::engine::{
     Capabilities, EngineOptions, HelmVersion, KubeVersion, ReleaseOptions, parse_kube_version,
 };
 use crate::release::chart::{Chart, File, Lock};
-use crate::repo::{ChartPathOptions, RepoSettings};
 use crate::release::{Hook, Timestamp};
+use crate::repo::{ChartPathOptions, RepoSettings};
 use crate::template::{Map, Value};
 use crate::values;
 
@@ -247,9 +247,9 @@ impl ChartSource for LoadedChart {
             manifest.push_str(&format!("---\n# Source: {}\n{}\n", m.name, m.content));
         }
         if let Some(pr) = &opts.post_renderer {
-            manifest = pr
-                .run(&manifest)
-                .map_err(|e| ActionError::msg(format!("error while running post render on files: {e}")))?;
+            manifest = pr.run(&manifest).map_err(|e| {
+                ActionError::msg(format!("error while running post render on files: {e}"))
+            })?;
         }
         Ok(Rendered {
             hooks: sorted.hooks.iter().map(release_hook).collect(),

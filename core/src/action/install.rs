@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use super::post_render::PostRenderer;
 use super::uninstall::Uninstall;
 use super::validate::{existing_resource_conflict, set_ownership_metadata};
-use super::post_render::PostRenderer;
 use super::{
-    ActionError, ClusterLookup, DryRun, ChartSource, Configuration, DEFAULT_TIMEOUT, ERR_PENDING, RenderOptions, hooks,
-    validate_release_name,
+    ActionError, ChartSource, ClusterLookup, Configuration, DEFAULT_TIMEOUT, DryRun, ERR_PENDING,
+    RenderOptions, hooks, validate_release_name,
 };
 use crate::kube::{ApiResource, ResourceInfo, apply, resource, wait};
 use crate::release::{HookEvent, Info, Release, Status, Timestamp};
@@ -296,7 +296,8 @@ pub fn name_and_chart(
     }
     let chart = args.first().cloned().unwrap_or_default();
     if !name_template.is_empty() {
-        let name = super::template::render_name_template(name_template).map_err(ActionError::msg)?;
+        let name =
+            super::template::render_name_template(name_template).map_err(ActionError::msg)?;
         return Ok((name, chart));
     }
     if !generate_name {

@@ -52,7 +52,9 @@ impl PostRenderer {
                 let _ = stdin.write_all(&input);
             })
         });
-        let out = child.wait_with_output().map_err(|e| fail(&format!(": {e}")))?;
+        let out = child
+            .wait_with_output()
+            .map_err(|e| fail(&format!(": {e}")))?;
         if let Some(f) = feeder {
             let _ = f.join();
         }
@@ -157,8 +159,8 @@ mod tests {
         let pr = PostRenderer::new("cat", vec![]).unwrap();
         assert!(pr.program.is_absolute());
         assert_eq!(pr.run("a: 1\n").unwrap(), "a: 1\n");
-        let pr = PostRenderer::new("sh", vec!["-c".into(), "echo oops >&2; exit 3".into()])
-            .unwrap();
+        let pr =
+            PostRenderer::new("sh", vec!["-c".into(), "echo oops >&2; exit 3".into()]).unwrap();
         let err = pr.run("").unwrap_err();
         assert!(
             err.ends_with(". error output:\noops\n: exit status 3"),

@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
+use super::post_render::PostRenderer;
 use super::rollback::Rollback;
 use super::validate::{existing_resource_conflict, set_ownership_metadata};
 use super::values::{coalesce_tables, coalesce_values};
-use super::post_render::PostRenderer;
 use super::{
-    ActionError, ClusterLookup, DryRun, ChartSource, Configuration, DEFAULT_TIMEOUT, ERR_PENDING, RenderOptions, hooks,
-    validate_release_name,
+    ActionError, ChartSource, ClusterLookup, Configuration, DEFAULT_TIMEOUT, DryRun, ERR_PENDING,
+    RenderOptions, hooks, validate_release_name,
 };
 use crate::kube::{ApiResource, ListParams, ResourceInfo, apply, resource, wait};
 use crate::release::{HookEvent, Info, Release, Status, Timestamp};
@@ -402,7 +402,9 @@ pub(crate) fn recreate(cfg: &Configuration, resources: &[ResourceInfo]) -> Resul
             .map_err(|e| fail(&e))?;
         for pod in pods {
             let name = pod["metadata"]["name"].as_str().unwrap_or_default();
-            let ns = pod["metadata"]["namespace"].as_str().unwrap_or(&r.namespace);
+            let ns = pod["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or(&r.namespace);
             cfg.kube()
                 .delete(&ApiResource::pods(), ns, name)
                 .map_err(|e| fail(&e))?;

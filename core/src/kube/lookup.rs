@@ -84,7 +84,10 @@ mod tests {
         c.create(&res, "ns1", &cm).unwrap();
         let got = lookup(&c, "v1", "ConfigMap", "ns1", "a").unwrap();
         assert_eq!(got["data"]["k"], "v");
-        assert_eq!(lookup(&c, "v1", "ConfigMap", "ns1", "b").unwrap(), json!({}));
+        assert_eq!(
+            lookup(&c, "v1", "ConfigMap", "ns1", "b").unwrap(),
+            json!({})
+        );
         let list = lookup(&c, "v1", "ConfigMap", "", "").unwrap();
         assert_eq!(list["kind"], "ConfigMapList");
         assert_eq!(list["items"][0]["metadata"]["name"], "a");

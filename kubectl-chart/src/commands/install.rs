@@ -38,7 +38,11 @@ pub fn value_options(v: &ValuesArgs) -> ValueOptions {
 
 /// Locates and loads a chart as install/upgrade do (repositories,
 /// `--dependency-update`); dependency-update progress goes to stdout.
-pub fn load_chart(chart_arg: &str, global: &GlobalArgs, flags: &InstallFlags) -> Result<LoadedChart> {
+pub fn load_chart(
+    chart_arg: &str,
+    global: &GlobalArgs,
+    flags: &InstallFlags,
+) -> Result<LoadedChart> {
     let loc = flags.chart_location(global)?;
     let mut out = std::io::stdout();
     load_installable(chart_arg, &loc, &mut out).map_err(|e| anyhow!("{e}"))

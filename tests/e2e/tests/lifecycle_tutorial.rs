@@ -662,3 +662,221 @@ fn atomic_install_and_upgrade_restore_the_previous_state() {
         "quay.io/gitops-cookbook/pacman-kikd:1.0.0"
     );
 }
+
+/// The `checksum/config` value a golden (Helm's output) gives the Deployment.
+fn golden_checksum(seed: &Path, golden: &str) -> String {
+    let text = std::fs::read_to_string(seed.join("goldens").join(golden)).unwrap();
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("checksum/config: "))
+        .unwrap()
+        .to_string()
+}
+
+fn copy_chart(from: &Path, to: &Path) {
+    chart_e2e::golden::copy_dir(from, to).unwrap();
+}
+
+#[test]
+fn tutorial_greetings_config_change_rolls_the_deployment() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("lifecycle greetings", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    let dir = c.dir().to_path_buf();
+    copy_chart(&seed.join("greetings"), &dir.join("greetings"));
+    ok(&c, &dir, &["install", "greetings", "./greetings"]);
+    let annotation = |c: &TestCluster| {
+        deployment(c, "default", "greetings")["spec"]["template"]["metadata"]["annotations"]
+            ["checksum/config"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let aloha = golden_checksum(&seed, "greetings-aloha.yaml");
+    let namaste = golden_checksum(&seed, "greetings-namaste.yaml");
+    assert_ne!(aloha, namaste);
+    assert_eq!(annotation(&c), aloha);
+    let cm = c
+        .get("/api/v1/namespaces/default/configmaps/greeting-config")
+        .json();
+    assert_eq!(cm["data"]["greeting"], "Aloha");
+
+    // The tutorial's edit: a new greeting in the ConfigMap template only.
+    std::fs::copy(
+        seed.join("goldens/greetings-namaste.configmap.yaml"),
+        dir.join("greetings/templates/configmap.yaml"),
+    )
+    .unwrap();
+    ok(&c, &dir, &["upgrade", "greetings", "./greetings"]);
+    assert_eq!(annotation(&c), namaste, "pod template checksum changed");
+    let cm = c
+        .get("/api/v1/namespaces/default/configmaps/greeting-config")
+        .json();
+    assert_eq!(cm["data"]["greeting"], "Namaste");
+    assert_eq!(
+        history(&c, &dir, "greetings", "default"),
+        vec![
+            (1, "superseded".into(), "Install complete".into()),
+            (2, "deployed".into(), "Upgrade complete".into()),
+        ]
+    );
+    // The stored manifest is Helm's rendering of the edited chart.
+    let manifest = ok(&c, &dir, &["get", "manifest", "greetings"]);
+    let golden = std::fs::read_to_string(seed.join("goldens/greetings-namaste.yaml")).unwrap();
+    assert_eq!(manifest.trim(), golden.trim());
+}
+
+/// A local chart repository serving postgresql (built with our package
+/// index), for music's dependency.
+fn postgresql_repo(c: &TestCluster, seed: &Path) -> chart_e2e::repo_server::RepoServer {
+    let repo = c.dir().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::copy(
+        seed.join("music/charts/postgresql-11.6.12.tgz"),
+        repo.join("postgresql-11.6.12.tgz"),
+    )
+    .unwrap();
+    ok(c, c.dir(), &["repo", "index", "repo"]);
+    chart_e2e::repo_server::RepoServer::start(&repo, None).unwrap()
+}
+
+/// music without its `charts/`, its dependency pointing at `url`.
+fn music_copy(seed: &Path, to: &Path, url: &str) {
+    copy_chart(&seed.join("music"), to);
+    std::fs::remove_dir_all(to.join("charts")).unwrap();
+    let y = std::fs::read_to_string(to.join("Chart.yaml")).unwrap();
+    std::fs::write(
+        to.join("Chart.yaml"),
+        y.replace("https://charts.bitnami.com/bitnami", url),
+    )
+    .unwrap();
+}
+
+/// Lines of an install/upgrade output without the deployment time.
+fn without_time(s: &str) -> String {
+    s.lines()
+        .filter(|l| !l.starts_with("LAST DEPLOYED: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn tutorial_music_installs_with_its_postgresql_dependency() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("lifecycle music", 1));
+        return;
+    };
+    let c = TestCluster::start_with(&["--kube-version", "v1.29.0"]);
+    let server = postgresql_repo(&c, &seed);
+    let dir = c.dir().to_path_buf();
+    music_copy(&seed, &dir.join("music"), &server.url);
+    // As the tutorial: add the repository, fetch the dependency, install.
+    ok(&c, &dir, &["repo", "add", "local", &server.url]);
+    let out = ok(&c, &dir, &["dependency", "update", "./music"]);
+    assert!(out.contains("Saving 1 charts\n"), "{out}");
+    assert_eq!(
+        std::fs::read(dir.join("music/charts/postgresql-11.6.12.tgz")).unwrap(),
+        std::fs::read(seed.join("music/charts/postgresql-11.6.12.tgz")).unwrap()
+    );
+    let out = ok(
+        &c,
+        &dir,
+        &[
+            "install",
+            "music-db",
+            "./music",
+            "--set",
+            "postgresql.auth.postgresPassword=golden-admin-pw",
+        ],
+    );
+    assert!(out.contains("\nSTATUS: deployed\nREVISION: 1\n"), "{out}");
+    // What was stored is Helm's rendering (the golden, same kube version).
+    let manifest = ok(&c, &dir, &["get", "manifest", "music-db"]);
+    let golden =
+        std::fs::read_to_string(seed.join("goldens/music-db-fixed-admin-password.yaml")).unwrap();
+    assert_eq!(manifest.trim(), golden.trim());
+    // The dependency's objects are in the cluster, with the release's ownership.
+    let sts = c
+        .get("/apis/apps/v1/namespaces/default/statefulsets/music-db-postgresql")
+        .json();
+    assert_eq!(
+        sts["metadata"]["annotations"]["meta.helm.sh/release-name"],
+        "music-db"
+    );
+    let secret = c
+        .get("/api/v1/namespaces/default/secrets/music-db-postgresql")
+        .json();
+    assert_eq!(secret["data"]["postgres-password"], "Z29sZGVuLWFkbWluLXB3");
+    assert_eq!(deployment(&c, "default", "music")["kind"], "Deployment");
+    same_as_helm(&c, &dir, &["list"]);
+    same_as_helm(&c, &dir, &["get", "values", "music-db", "-a"]);
+
+    // --dependency-update fetches what charts/ lacks, for install and
+    // upgrade; the progress lines are Helm's.
+    music_copy(&seed, &dir.join("music-ours"), &server.url);
+    music_copy(&seed, &dir.join("music-helm"), &server.url);
+    let args = |chart: &str, ns: &str| {
+        vec![
+            "install".to_string(),
+            "music-du".into(),
+            chart.into(),
+            "--dependency-update".into(),
+            "-n".into(),
+            ns.into(),
+            "--create-namespace".into(),
+            "--set".into(),
+            "postgresql.auth.postgresPassword=pw".into(),
+        ]
+    };
+    let oa = args("./music-ours", "du-ours");
+    let o = ours(&c, &dir, &oa.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        dir.join("music-ours/charts/postgresql-11.6.12.tgz")
+            .is_file()
+    );
+    assert!(dir.join("music-ours/Chart.lock").is_file());
+    let ha = args("./music-helm", "du-helm");
+    if let Some(h) = helm(&c, &dir, &ha.iter().map(String::as_str).collect::<Vec<_>>()) {
+        assert!(h.status.success(), "{}", String::from_utf8_lossy(&h.stderr));
+        assert_eq!(
+            without_time(&String::from_utf8_lossy(&o.stdout)).replace("du-ours", "NS"),
+            without_time(&String::from_utf8_lossy(&h.stdout)).replace("du-helm", "NS"),
+        );
+    }
+    std::fs::remove_dir_all(dir.join("music-ours/charts")).unwrap();
+    let out = ok(
+        &c,
+        &dir,
+        &[
+            "upgrade",
+            "music-du",
+            "./music-ours",
+            "--dependency-update",
+            "-n",
+            "du-ours",
+        ],
+    );
+    assert!(out.contains("REVISION: 2"), "{out}");
+    // Without the flag a missing dependency is Helm's error.
+    std::fs::remove_dir_all(dir.join("music-ours/charts")).unwrap();
+    let o = ours(
+        &c,
+        &dir,
+        &["upgrade", "music-du", "./music-ours", "-n", "du-ours"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    std::fs::remove_dir_all(dir.join("music-helm/charts")).unwrap();
+    if let Some(h) = helm(
+        &c,
+        &dir,
+        &["upgrade", "music-du", "./music-helm", "-n", "du-helm"],
+    ) {
+        assert_eq!(o.stderr, h.stderr);
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "Error: An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: postgresql\n"
+    );
+}
