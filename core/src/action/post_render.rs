@@ -95,8 +95,9 @@ fn signal_name(sig: i32) -> String {
 }
 
 /// Go's `exec.LookPath`: a name with a `/` is checked as is, otherwise each
-/// `$PATH` entry; the file must exist, not be a directory and be executable.
-fn look_path(name: &str) -> Result<PathBuf, &'static str> {
+/// `$PATH` entry; the file must exist, not be a directory and be
+/// executable. Errors are Go's texts.
+fn look_path(name: &str) -> Result<PathBuf, String> {
     if name.contains('/') {
         return executable(Path::new(name)).map(|()| PathBuf::from(name));
     }
@@ -112,19 +113,25 @@ fn look_path(name: &str) -> Result<PathBuf, &'static str> {
             return Ok(candidate);
         }
     }
-    Err("executable file not found in $PATH")
+    Err("executable file not found in $PATH".into())
 }
 
-fn executable(p: &Path) -> Result<(), &'static str> {
-    let meta = std::fs::metadata(p).map_err(|_| "no such file or directory")?;
+fn executable(p: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(p).map_err(|e| {
+        format!(
+            "stat {}: {}",
+            p.display(),
+            crate::chart::loader::go_io_message_pub(&e)
+        )
+    })?;
     if meta.is_dir() {
-        return Err("is a directory");
+        return Err("permission denied".into());
     }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         if meta.permissions().mode() & 0o111 == 0 {
-            return Err("permission denied");
+            return Err("permission denied".into());
         }
     }
     Ok(())
@@ -150,6 +157,10 @@ mod tests {
         assert_eq!(
             PostRenderer::new(p, vec![]).unwrap_err(),
             format!("unable to find binary at {p}: exec: \"{p}\": permission denied")
+        );
+        assert_eq!(
+            PostRenderer::new("./nosuch.sh", vec![]).unwrap_err(),
+            "unable to find binary at ./nosuch.sh: exec: \"./nosuch.sh\": stat ./nosuch.sh: no such file or directory"
         );
     }
 

@@ -99,6 +99,9 @@ pub fn run_install(
 }
 
 pub fn run(global: &GlobalArgs, args: &InstallArgs) -> Result<()> {
+    // Flag values are checked before anything else, as cobra does.
+    args.install.dry_run()?;
+    args.install.post_renderer()?;
     if args.args.is_empty() {
         bail!(
             "\"kubectl chart install\" requires at least 1 argument\n\nUsage:  kubectl chart install [NAME] [CHART] [flags]"

@@ -47,6 +47,8 @@ pub struct TemplateArgs {
 }
 
 pub fn run(global: &GlobalArgs, args: &TemplateArgs) -> Result<()> {
+    // Flag values are checked before anything else, as cobra does.
+    let post_renderer = args.install.post_renderer()?;
     if args.args.is_empty() {
         bail!(
             "\"kubectl chart template\" requires at least 1 argument\n\nUsage:  kubectl chart template [NAME] [CHART] [flags]"
@@ -79,7 +81,7 @@ pub fn run(global: &GlobalArgs, args: &TemplateArgs) -> Result<()> {
         chart_options: i.chart.options(),
         repo_settings: Some(global.repo_settings()),
         dependency_update: i.dependency_update,
-        post_renderer: i.post_renderer()?,
+        post_renderer,
     };
     let run = chart_core::action::template::run(&req);
     if !run.progress.is_empty() {

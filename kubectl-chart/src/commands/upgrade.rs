@@ -48,6 +48,9 @@ pub struct UpgradeArgs {
 }
 
 pub fn run(global: &GlobalArgs, args: &UpgradeArgs) -> Result<()> {
+    // Flag values are checked before anything else, as cobra does.
+    args.flags.dry_run()?;
+    args.flags.post_renderer()?;
     if args.recreate_pods {
         // cobra's notice for a deprecated flag, as Helm prints it.
         eprintln!(

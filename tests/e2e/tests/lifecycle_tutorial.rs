@@ -880,3 +880,327 @@ fn tutorial_music_installs_with_its_postgresql_dependency() {
         "Error: An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: postgresql\n"
     );
 }
+
+/// A chart whose ConfigMap shows what `lookup` saw.
+fn lookup_chart(dir: &Path) -> PathBuf {
+    let chart = dir.join("lk");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: lk\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        r#"{{- $cm := lookup "v1" "ConfigMap" .Release.Namespace "preexisting" }}
+{{- $ns := lookup "v1" "Namespace" "ignored-for-cluster-scope" "default" }}
+{{- $list := lookup "v1" "ConfigMap" .Release.Namespace "" }}
+{{- $none := lookup "v1" "ConfigMap" .Release.Namespace "absent" }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-seen
+data:
+  found: {{ dig "data" "key" "none" $cm | quote }}
+  namespace: {{ dig "metadata" "name" "none" $ns | quote }}
+  listed: {{ $list.items | default list | len | toString | quote }}
+  kind: {{ $list.kind | default "none" | quote }}
+  absent: {{ $none | len | toString | quote }}
+"#,
+    )
+    .unwrap();
+    chart
+}
+
+/// The `data` the release's ConfigMap got in the cluster.
+fn seen(c: &TestCluster, ns: &str, release: &str) -> Value {
+    c.get(&format!(
+        "/api/v1/namespaces/{ns}/configmaps/{release}-seen"
+    ))
+    .json()["data"]
+        .clone()
+}
+
+#[test]
+fn lookup_reads_the_cluster_on_install_and_upgrade_not_in_dry_runs() {
+    let c = TestCluster::start();
+    let dir = c.dir().to_path_buf();
+    lookup_chart(&dir);
+    let pre = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "preexisting"}, "data": {"key": "value"}});
+    assert_eq!(
+        c.post("/api/v1/namespaces/default/configmaps", &pre).status,
+        201
+    );
+    ok(&c, &dir, &["install", "ours", "./lk"]);
+    let data = seen(&c, "default", "ours");
+    assert_eq!(data["found"], "value");
+    assert_eq!(data["namespace"], "default");
+    assert_eq!(data["listed"], "1");
+    assert_eq!(data["kind"], "ConfigMapList");
+    assert_eq!(data["absent"], "0");
+    // Helm on the same cluster sees the same (its release is `theirs`, and
+    // by then our ConfigMap is listed too).
+    let helm_seen = helm(&c, &dir, &["install", "theirs", "./lk"]).map(|h| {
+        assert!(h.status.success(), "{}", String::from_utf8_lossy(&h.stderr));
+        seen(&c, "default", "theirs")
+    });
+    if let Some(h) = &helm_seen {
+        let mut expected = data.clone();
+        expected["listed"] = "2".into();
+        assert_eq!(h, &expected);
+    } else {
+        assert!(!report_missing_shared("lookup vs helm", 1));
+    }
+    // Upgrades read the cluster as it is now.
+    let changed = serde_json::json!({"data": {"key": "changed"}});
+    let r = c.request(
+        "PATCH",
+        "/api/v1/namespaces/default/configmaps/preexisting",
+        "application/merge-patch+json",
+        Some(&changed.to_string()),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    ok(&c, &dir, &["upgrade", "ours", "./lk"]);
+    assert_eq!(seen(&c, "default", "ours")["found"], "changed");
+
+    // Dry runs: `--dry-run` (= client) renders lookups empty like Helm
+    // 3.10; `--dry-run=server` reads the cluster; neither stores anything.
+    for (flag, found) in [
+        ("--dry-run", "none"),
+        ("--dry-run=client", "none"),
+        ("--dry-run=true", "none"),
+        ("--dry-run=server", "changed"),
+    ] {
+        for cmd in ["install", "upgrade"] {
+            let name = if cmd == "install" { "dry" } else { "ours" };
+            let out = ok(&c, &dir, &[cmd, name, "./lk", flag]);
+            assert!(
+                out.contains(&format!("  found: \"{found}\"\n")),
+                "{cmd} {flag}: {out}"
+            );
+            assert!(out.contains("STATUS: pending-"), "{out}");
+        }
+    }
+    let o = ours(&c, &dir, &["install", "dry", "./lk", "--dry-run=bogus"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "Error: Invalid dry-run flag. Flag must one of the following: false, true, none, client, server\n"
+    );
+    assert!(
+        release_secrets(&c, "default")
+            .iter()
+            .all(|s| s["metadata"]["labels"]["name"] != "dry"),
+        "a dry run stored a release"
+    );
+    assert_eq!(
+        history(&c, &dir, "ours", "default").len(),
+        2,
+        "a dry-run upgrade stored a revision"
+    );
+    // Helm 3.10.1's `--dry-run` prints the same (lookups empty).
+    if let Some(h) = helm(&c, &dir, &["install", "dry", "./lk", "--dry-run"]) {
+        let mine = ours(&c, &dir, &["install", "dry", "./lk", "--dry-run"]);
+        assert_eq!(
+            without_time(&String::from_utf8_lossy(&mine.stdout)),
+            without_time(&String::from_utf8_lossy(&h.stdout))
+        );
+    }
+    // `template` never reads the cluster.
+    let out = ok(&c, &dir, &["template", "t", "./lk"]);
+    assert!(out.contains("  found: \"none\"\n"), "{out}");
+}
+
+#[test]
+fn name_template_post_renderer_and_recreate_pods_as_helm() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("install flags", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    let dir = c.dir().to_path_buf();
+    copy_chart(&seed.join("pacman"), &dir.join("pacman"));
+    copy_chart(&seed.join("greetings"), &dir.join("greetings"));
+
+    // --name-template: a Sprig template, no chart context.
+    let out = ok(
+        &c,
+        &dir,
+        &[
+            "install",
+            "./greetings",
+            "--name-template",
+            "nt-{{ add 1 2 }}-{{ \"X\" | lower }}",
+        ],
+    );
+    assert!(out.starts_with("NAME: nt-3-x\n"), "{out}");
+    for args in [
+        vec!["install", "./greetings", "--name-template", "{{ bad"],
+        vec!["install", "n", "./greetings", "--name-template", "x"],
+        vec![
+            "install",
+            "./greetings",
+            "--name-template",
+            "{{ include \"a\" . }}",
+        ],
+        vec!["install", "./greetings", "--name-template", "Upper"],
+    ] {
+        let mine = ours(&c, &dir, &args);
+        if let Some(h) = helm(&c, &dir, &args) {
+            assert_eq!(
+                String::from_utf8_lossy(&mine.stderr).replace("kubectl chart", "helm"),
+                String::from_utf8_lossy(&h.stderr),
+                "{args:?}"
+            );
+            assert_eq!(mine.status.code(), h.status.code());
+        }
+    }
+
+    // --post-renderer: the program's output is what is applied and stored.
+    let script = dir.join("relabel.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nsed 's/app.kubernetes.io\\/name: greetings/app.kubernetes.io\\/name: relabelled/'\necho \"# post-rendered with: $*\"\n",
+    )
+    .unwrap();
+    let bad = dir.join("bad.sh");
+    std::fs::write(&bad, "#!/bin/sh\ncat >/dev/null\necho oops >&2\nexit 3\n").unwrap();
+    #[cfg(unix)]
+    for p in [&script, &bad] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let pr_args = |ns: &str| {
+        vec![
+            "install".to_string(),
+            "greetings".into(),
+            "./greetings".into(),
+            "-n".into(),
+            ns.into(),
+            "--create-namespace".into(),
+            "--post-renderer".into(),
+            "./relabel.sh".into(),
+            "--post-renderer-args".into(),
+            "a1".into(),
+            "--post-renderer-args".into(),
+            "b 2".into(),
+        ]
+    };
+    let strs = |v: &[String]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let a = strs(&pr_args("pr-ours"));
+    ok(&c, &dir, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let live = deployment(&c, "pr-ours", "greetings");
+    assert_eq!(
+        live["metadata"]["labels"]["app.kubernetes.io/name"],
+        "relabelled"
+    );
+    let manifest = ok(&c, &dir, &["get", "manifest", "greetings", "-n", "pr-ours"]);
+    assert!(
+        manifest.contains("# post-rendered with: a1 b 2\n"),
+        "{manifest}"
+    );
+    let a = strs(&pr_args("pr-helm"));
+    if let Some(h) = helm(&c, &dir, &a.iter().map(String::as_str).collect::<Vec<_>>()) {
+        assert!(h.status.success(), "{}", String::from_utf8_lossy(&h.stderr));
+        let theirs = helm(&c, &dir, &["get", "manifest", "greetings", "-n", "pr-helm"]).unwrap();
+        assert_eq!(manifest, String::from_utf8_lossy(&theirs.stdout));
+    }
+    for args in [
+        vec!["install", "x", "./greetings", "--post-renderer", "./bad.sh"],
+        vec![
+            "install",
+            "x",
+            "./greetings",
+            "--post-renderer",
+            "./nosuch.sh",
+        ],
+        vec![
+            "install",
+            "x",
+            "./greetings",
+            "--post-renderer",
+            "greetings/Chart.yaml",
+        ],
+        vec![
+            "template",
+            "x",
+            "./greetings",
+            "--post-renderer",
+            "./bad.sh",
+        ],
+        vec![
+            "template",
+            "x",
+            "./greetings",
+            "--post-renderer",
+            "./relabel.sh",
+        ],
+    ] {
+        let mine = ours(&c, &dir, &args);
+        if let Some(h) = helm(&c, &dir, &args) {
+            assert_eq!(
+                String::from_utf8_lossy(&mine.stdout),
+                String::from_utf8_lossy(&h.stdout),
+                "{args:?}"
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&mine.stderr).replace("kubectl chart", "helm"),
+                String::from_utf8_lossy(&h.stderr),
+                "{args:?}"
+            );
+            assert_eq!(mine.status.code(), h.status.code(), "{args:?}");
+        }
+    }
+    assert!(
+        release_secrets(&c, "default")
+            .iter()
+            .all(|s| s["metadata"]["labels"]["name"] != "x"),
+        "a failed post-render stored a release"
+    );
+
+    // --recreate-pods (deprecated, still honoured): an upgrade that changes
+    // nothing replaces the Deployment's pods; without it they stay.
+    ok(&c, &dir, &["install", "pacman", "./pacman"]);
+    let pods =
+        |c: &TestCluster| -> Vec<String> {
+            let mut names: Vec<String> = c
+            .get("/api/v1/namespaces/default/pods?labelSelector=app.kubernetes.io%2Fname%3Dpacman")
+            .json()["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p["metadata"]["name"].as_str().unwrap_or_default().to_string())
+            .collect();
+            names.sort();
+            names
+        };
+    let before = pods(&c);
+    assert!(!before.is_empty(), "the controllers made no pods");
+    ok(&c, &dir, &["upgrade", "pacman", "./pacman"]);
+    assert_eq!(pods(&c), before, "pods replaced without --recreate-pods");
+    let o = ours(
+        &c,
+        &dir,
+        &["upgrade", "pacman", "./pacman", "--recreate-pods"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let after = pods(&c);
+    assert_eq!(after.len(), before.len());
+    assert!(
+        after.iter().all(|p| !before.contains(p)),
+        "{before:?} -> {after:?}"
+    );
+    // The deprecation notice, as Helm prints it.
+    if let Some(h) = helm(
+        &c,
+        &dir,
+        &["upgrade", "pacman", "./pacman", "--recreate-pods"],
+    ) {
+        assert!(h.status.success());
+        assert_eq!(o.stderr, h.stderr);
+    }
+    let o = ours(&c, &dir, &["rollback", "pacman", "1", "--recreate-pods"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(pods(&c).iter().all(|p| !after.contains(p)));
+}
