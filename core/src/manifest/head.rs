@@ -113,11 +113,11 @@ pub fn head_from_value(doc: &Value) -> Result<Head, String> {
     let mut head = Head::default();
     if let Some(v) = map.get("apiVersion") {
         head.api_version =
-            to_go_string(&v).map_err(|k| unmarshal_error(k, "SimpleHead.apiVersion", "string"))?;
+            to_go_string(v).map_err(|k| unmarshal_error(k, "SimpleHead.apiVersion", "string"))?;
     }
     if let Some(v) = map.get("kind") {
         head.kind =
-            to_go_string(&v).map_err(|k| unmarshal_error(k, "SimpleHead.kind", "string"))?;
+            to_go_string(v).map_err(|k| unmarshal_error(k, "SimpleHead.kind", "string"))?;
     }
     match map.get("metadata") {
         None | Some(Value::Nil) => {}
@@ -128,7 +128,7 @@ pub fn head_from_value(doc: &Value) -> Result<Head, String> {
                 Some(Value::Map(ann)) => {
                     let mut out = BTreeMap::new();
                     for (k, v) in ann.read().iter() {
-                        let s = to_go_string(&v).map_err(|kind| {
+                        let s = to_go_string(v).map_err(|kind| {
                             unmarshal_error(kind, ".metadata.annotations", "string")
                         })?;
                         out.insert(k.to_string(), s);
@@ -153,7 +153,7 @@ pub fn head_from_value(doc: &Value) -> Result<Head, String> {
         }
         Some(other) => {
             return Err(unmarshal_error(
-                json_kind(&other),
+                json_kind(other),
                 "SimpleHead.metadata",
                 METADATA_TYPE,
             ));

@@ -1400,8 +1400,8 @@ fn builtin_index(argv: &[Val]) -> Result<Val, String> {
                 }
             }
             Value::Map(m) => match &index.v {
-                Value::String(k) => match m.get(&**k) {
-                    Some(v) => Val::iface(v.clone()),
+                Value::String(k) => match m.get(k) {
+                    Some(v) => Val::iface(v),
                     None => Val::iface(Value::Nil),
                 },
                 Value::Nil => return Err("value is nil; should be of type string".into()),
