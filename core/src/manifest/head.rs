@@ -116,8 +116,7 @@ pub fn head_from_value(doc: &Value) -> Result<Head, String> {
             to_go_string(v).map_err(|k| unmarshal_error(k, "SimpleHead.apiVersion", "string"))?;
     }
     if let Some(v) = map.get("kind") {
-        head.kind =
-            to_go_string(v).map_err(|k| unmarshal_error(k, "SimpleHead.kind", "string"))?;
+        head.kind = to_go_string(v).map_err(|k| unmarshal_error(k, "SimpleHead.kind", "string"))?;
     }
     match map.get("metadata") {
         None | Some(Value::Nil) => {}
