@@ -1204,3 +1204,72 @@ fn name_template_post_renderer_and_recreate_pods_as_helm() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(pods(&c).iter().all(|p| !after.contains(p)));
 }
+
+/// A Deployment whose containers come from `.Values.containers` in order.
+fn ordered_chart(dir: &Path) -> PathBuf {
+    let chart = dir.join("ordered");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: ordered\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(chart.join("values.yaml"), "containers: [a, b]\n").unwrap();
+    std::fs::write(
+        chart.join("templates/deploy.yaml"),
+        r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  selector:
+    matchLabels: {app: {{ .Release.Name }}}
+  template:
+    metadata:
+      labels: {app: {{ .Release.Name }}}
+    spec:
+      containers:
+{{- range .Values.containers }}
+      - name: {{ . }}
+        image: img/{{ . }}:1
+{{- end }}
+"#,
+    )
+    .unwrap();
+    chart
+}
+
+fn container_names(c: &TestCluster, ns: &str, name: &str) -> Vec<String> {
+    deployment(c, ns, name)["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn upgrades_keep_the_charts_list_order_like_helm() {
+    let c = TestCluster::start();
+    let dir = c.dir().to_path_buf();
+    ordered_chart(&dir);
+    let Some(_) = helm(&c, &dir, &["install", "theirs", "./ordered"]) else {
+        assert!(!report_missing_shared("list order vs helm", 1));
+        return;
+    };
+    ok(&c, &dir, &["install", "ours", "./ordered"]);
+    // A reorder, then an insertion in the middle with a removal: the live
+    // list follows the chart (Helm's patches carry `$setElementOrder`).
+    for (set, want) in [
+        ("containers={b,a}", vec!["b", "a"]),
+        ("containers={b,c,a}", vec!["b", "c", "a"]),
+        ("containers={c,a}", vec!["c", "a"]),
+    ] {
+        let h = helm(&c, &dir, &["upgrade", "theirs", "./ordered", "--set", set]).unwrap();
+        assert!(h.status.success(), "{}", String::from_utf8_lossy(&h.stderr));
+        ok(&c, &dir, &["upgrade", "ours", "./ordered", "--set", set]);
+        assert_eq!(container_names(&c, "default", "theirs"), want, "helm {set}");
+        assert_eq!(container_names(&c, "default", "ours"), want, "ours {set}");
+    }
+}
