@@ -409,6 +409,47 @@ fn repo_tutorial_flow_matches_helm() {
             "1.29.0",
         ],
     );
+    // show/template from a repository: --version, --repo URL, errors.
+    case(
+        &mut tally,
+        "show-chart-repo-url",
+        &["show", "chart", "pacman", "--repo", &url],
+    );
+    case(
+        &mut tally,
+        "show-all-version",
+        &["show", "all", "local/postgresql", "--version", "~11.6"],
+    );
+    case(
+        &mut tally,
+        "show-readme-missing-chart",
+        &["show", "readme", "local/nothing"],
+    );
+    case(
+        &mut tally,
+        "template-repo-url-version",
+        &[
+            "template",
+            "pacman",
+            "pacman",
+            "--repo",
+            &url,
+            "--version",
+            "0.1.0",
+            "--kube-version",
+            "1.29.0",
+        ],
+    );
+    case(
+        &mut tally,
+        "template-bad-version",
+        &["template", "x", "local/pacman", "--version", "2.0.0"],
+    );
+    case(
+        &mut tally,
+        "template-repo-url-missing",
+        &["template", "x", "nothing", "--repo", &url],
+    );
     case(&mut tally, "pull-missing-chart", &["pull", "local/nothing"]);
     case(
         &mut tally,
