@@ -999,12 +999,21 @@ fn lookup_reads_the_cluster_on_install_and_upgrade_not_in_dry_runs() {
         "a dry-run upgrade stored a revision"
     );
     // Helm 3.10.1's `--dry-run` prints the same (lookups empty).
-    if let Some(h) = helm(&c, &dir, &["install", "dry", "./lk", "--dry-run"]) {
-        let mine = ours(&c, &dir, &["install", "dry", "./lk", "--dry-run"]);
+    for args in [
+        vec!["install", "dry", "./lk", "--dry-run"],
+        vec!["upgrade", "ours", "./lk", "--dry-run"],
+        vec!["upgrade", "dry", "./lk", "--install", "--dry-run"],
+    ] {
+        let Some(h) = helm(&c, &dir, &args) else {
+            break;
+        };
+        let mine = ours(&c, &dir, &args);
         assert_eq!(
             without_time(&String::from_utf8_lossy(&mine.stdout)),
-            without_time(&String::from_utf8_lossy(&h.stdout))
+            without_time(&String::from_utf8_lossy(&h.stdout)),
+            "{args:?}"
         );
+        assert_eq!(mine.status.code(), h.status.code(), "{args:?}");
     }
     // `template` never reads the cluster.
     let out = ok(&c, &dir, &["template", "t", "./lk"]);
