@@ -84,11 +84,22 @@ impl TemplateError {
     /// A render-phase error: Helm adds a hint to use `--debug`.
     fn render(message: impl std::fmt::Display) -> TemplateError {
         TemplateError {
-            message: format!("{message}\n\nUse --debug flag to render out invalid YAML"),
+            message: format!("{message}{DEBUG_HINT}"),
             debug_output: None,
         }
     }
+
+    /// The message without `helm template`'s `--debug` hint (install and
+    /// upgrade do not print it).
+    pub fn without_hint(&self) -> &str {
+        self.message
+            .strip_suffix(DEBUG_HINT)
+            .unwrap_or(&self.message)
+    }
 }
+
+/// `helm template` adds this to render-phase errors.
+const DEBUG_HINT: &str = "\n\nUse --debug flag to render out invalid YAML";
 
 const RELEASE_NAME_MAX: usize = 53;
 

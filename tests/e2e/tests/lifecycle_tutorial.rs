@@ -1282,3 +1282,118 @@ fn upgrades_keep_the_charts_list_order_like_helm() {
         assert_eq!(container_names(&c, "default", "ours"), want, "ours {set}");
     }
 }
+
+/// A one-template chart.
+fn tiny_chart(dir: &Path, name: &str, template: &str) {
+    let chart = dir.join(name);
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        format!("apiVersion: v2\nname: {name}\nversion: 0.1.0\n"),
+    )
+    .unwrap();
+    std::fs::write(chart.join("templates/t.yaml"), template).unwrap();
+}
+
+#[test]
+fn bad_input_on_the_lifecycle_path_fails_like_helm() {
+    let c = TestCluster::start();
+    let dir = c.dir().to_path_buf();
+    if helm(&c, &dir, &["version"]).is_none() {
+        assert!(!report_missing_shared("bad input vs helm", 1));
+        return;
+    }
+    tiny_chart(
+        &dir,
+        "unknownkind",
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n",
+    );
+    tiny_chart(
+        &dir,
+        "noname",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n",
+    );
+    tiny_chart(
+        &dir,
+        "badyaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: [\n",
+    );
+    tiny_chart(
+        &dir,
+        "good",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+    );
+    tiny_chart(&dir, "failing", "{{ fail \"the chart says no\" }}\n");
+    // Each tool installs under its own release name where a release is
+    // made; errors are compared with the program name put back.
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["install", "REL", "./unknownkind"],
+        vec!["install", "REL", "./noname"],
+        vec!["install", "REL", "./badyaml"],
+        vec!["install", "REL", "./failing"],
+        vec!["install", "REL", "./good", "-n", "no-such-namespace"],
+        vec!["install", "REL", "./good", "-f", "missing-values.yaml"],
+        vec!["install", "REL", "./good", "--set", "a.b[x]=1"],
+        vec!["install", "REL", "./no-such-chart"],
+        vec!["install", "Bad_Name", "./good"],
+        vec!["upgrade", "never-installed", "./good"],
+        vec!["rollback", "never-installed", "1"],
+        vec!["status", "never-installed"],
+        vec!["uninstall", "never-installed"],
+        vec!["history", "never-installed"],
+        vec!["get", "values", "never-installed"],
+    ];
+    for case in cases {
+        let mine_args: Vec<&str> = case
+            .iter()
+            .map(|a| if *a == "REL" { "ours" } else { *a })
+            .collect();
+        let theirs_args: Vec<&str> = case
+            .iter()
+            .map(|a| if *a == "REL" { "theirs" } else { *a })
+            .collect();
+        let mine = ours(&c, &dir, &mine_args);
+        let theirs = helm(&c, &dir, &theirs_args).unwrap();
+        // Ours adds where a YAML error came from in the template (on its
+        // own line); everything else is Helm's text.
+        let mine_err: String = String::from_utf8_lossy(&mine.stderr)
+            .split_inclusive('\n')
+            .filter(|l| !l.starts_with("(the offending text was produced by "))
+            .collect();
+        assert_eq!(
+            mine_err
+                .replace("kubectl chart", "helm")
+                .replace("\"ours\"", "\"theirs\"")
+                .replace(" ours ", " theirs "),
+            String::from_utf8_lossy(&theirs.stderr),
+            "{case:?}"
+        );
+        assert_eq!(mine.status.code(), theirs.status.code(), "{case:?}");
+    }
+    // Nothing was recorded for the failed installs but the failing-in-cluster
+    // ones, and those are `failed` revisions as Helm records them.
+    let mut names: Vec<String> = release_secrets(&c, "default")
+        .iter()
+        .map(|s| {
+            format!(
+                "{}:{}",
+                s["metadata"]["labels"]["name"].as_str().unwrap_or_default(),
+                s["metadata"]["labels"]["status"]
+                    .as_str()
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    names.sort();
+    let theirs: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with("theirs:"))
+        .map(|n| n.replacen("theirs:", "", 1))
+        .collect();
+    let mine: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with("ours:"))
+        .map(|n| n.replacen("ours:", "", 1))
+        .collect();
+    assert_eq!(mine, theirs, "{names:?}");
+}
