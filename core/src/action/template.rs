@@ -18,7 +18,7 @@ use crate::engine::{
 };
 use crate::manifest::{
     CrdFile, KindOrder, ManifestError, OutputOptions, Sorted, TemplateOutput, manifest_text,
-    parse_yaml_doc, sort_manifests, template_output,
+    parse_yaml_doc, show_only, sort_manifests, template_output,
 };
 use crate::template::{Map, Value};
 use crate::values::{self, ValueOptions};
@@ -423,22 +423,34 @@ fn run_inner(
             &opts,
         ));
     };
-    if opts.output_dir.is_some() || !opts.show_only.is_empty() {
-        return Err(TemplateError::plain(
-            "--post-renderer with --output-dir or --show-only is not supported yet by kubectl-chart",
-        ));
-    }
-    // Helm post-renders the manifest text (CRDs included with
-    // --include-crds), then prints it trimmed, then the hooks.
+    // Helm post-renders the manifest text it built (CRDs included with
+    // --include-crds; with --output-dir the manifests went to files and the
+    // program gets nothing), prints the result trimmed, then the hooks, and
+    // applies --show-only to that whole text.
     let crds_shown: &[CrdFile] = if opts.include_crds { &crds } else { &[] };
-    let text = manifest_text(crds_shown, &sorted.manifests);
+    let text = if opts.output_dir.is_some() {
+        String::new()
+    } else {
+        manifest_text(crds_shown, &sorted.manifests)
+    };
     let rendered = pr.run(&text).map_err(|e| {
         TemplateError::render(format!("error while running post render on files: {e}"))
     })?;
+    if opts.output_dir.is_some() {
+        let mut out = template_output(&crds, &sorted.manifests, &sorted.hooks, &opts);
+        out.stdout = Ok(format!("{}\n", rendered.trim()));
+        return Ok(out);
+    }
+    let show = std::mem::take(&mut opts.show_only);
     let hooks_only = template_output(&[], &[], &sorted.hooks, &opts);
-    let stdout = hooks_only.stdout.map(|hooks| {
+    let stdout = hooks_only.stdout.and_then(|hooks| {
         // `hooks` starts with the "\n" that ends an empty manifest.
-        format!("{}{hooks}", rendered.trim())
+        let full = format!("{}{hooks}", rendered.trim());
+        if show.is_empty() {
+            Ok(full)
+        } else {
+            show_only(&full, &show)
+        }
     });
     Ok(TemplateOutput {
         writes: hooks_only.writes,

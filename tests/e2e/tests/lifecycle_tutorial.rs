@@ -1144,6 +1144,33 @@ fn name_template_post_renderer_and_recreate_pods_as_helm() {
             "--post-renderer",
             "./relabel.sh",
         ],
+        vec![
+            "template",
+            "x",
+            "./greetings",
+            "--post-renderer",
+            "./relabel.sh",
+            "-s",
+            "templates/configmap.yaml",
+        ],
+        vec![
+            "template",
+            "x",
+            "./greetings",
+            "--post-renderer",
+            "./relabel.sh",
+            "-s",
+            "templates/nothere.yaml",
+        ],
+        vec![
+            "template",
+            "x",
+            "./greetings",
+            "--post-renderer",
+            "./relabel.sh",
+            "--output-dir",
+            "od",
+        ],
     ] {
         let mine = ours(&c, &dir, &args);
         if let Some(h) = helm(&c, &dir, &args) {
