@@ -193,6 +193,28 @@ fn tutorial_pacman_install_upgrade_get_uninstall() {
         all.contains("USER-SUPPLIED VALUES:\nreplicaCount: 2\n\nCOMPUTED VALUES:\n"),
         "{all}"
     );
+    // `get metadata` (Helm 3.13+, not in the oracle): the fields of its
+    // documented table and JSON forms.
+    let meta = ok(&c, &seed, &["get", "metadata", "pacman"]);
+    let lines: Vec<&str> = meta.lines().collect();
+    assert_eq!(
+        lines[..7],
+        [
+            "NAME: pacman",
+            "CHART: pacman",
+            "VERSION: 0.1.0",
+            "APP_VERSION: 1.0.0",
+            "NAMESPACE: default",
+            "REVISION: 2",
+            "STATUS: deployed",
+        ],
+        "{meta}"
+    );
+    assert!(lines[7].starts_with("DEPLOYED_AT: 20"), "{meta}");
+    let meta: Value =
+        serde_json::from_str(&ok(&c, &seed, &["get", "metadata", "pacman", "-o", "json"])).unwrap();
+    assert_eq!(meta["revision"], 2);
+    assert_eq!(meta["appVersion"], "1.0.0");
     let live = deployment(&c, "default", "pacman");
     assert_eq!(
         live["metadata"]["labels"]["app.kubernetes.io/managed-by"],
