@@ -52,6 +52,9 @@ pub struct TemplateRequest {
     pub dependency_update: bool,
     /// `--post-renderer`: rewrites the manifests (not the hooks).
     pub post_renderer: Option<PostRenderer>,
+    /// `--dry-run=server` (Helm 3.13+): `lookup` reads this cluster;
+    /// otherwise it gives empty maps.
+    pub lookup: Option<super::ClusterLookup>,
 }
 
 /// The outcome: warnings to print on stderr (also on failure), then either
@@ -372,7 +375,7 @@ fn prepare(
             is_upgrade,
         },
         caps,
-        lookup: None,
+        lookup: req.lookup.as_ref().map(|l| l.0.clone()),
     })
 }
 

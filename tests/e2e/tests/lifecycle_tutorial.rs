@@ -1037,9 +1037,13 @@ fn lookup_reads_the_cluster_on_install_and_upgrade_not_in_dry_runs() {
         );
         assert_eq!(mine.status.code(), h.status.code(), "{args:?}");
     }
-    // `template` never reads the cluster.
+    // `template` reads the cluster only with `--dry-run=server` (Helm 3.13+).
     let out = ok(&c, &dir, &["template", "t", "./lk"]);
     assert!(out.contains("  found: \"none\"\n"), "{out}");
+    let out = ok(&c, &dir, &["template", "t", "./lk", "--dry-run"]);
+    assert!(out.contains("  found: \"none\"\n"), "{out}");
+    let out = ok(&c, &dir, &["template", "t", "./lk", "--dry-run=server"]);
+    assert!(out.contains("  found: \"changed\"\n"), "{out}");
 }
 
 #[test]
