@@ -1450,3 +1450,212 @@ fn bad_input_on_the_lifecycle_path_fails_like_helm() {
         .collect();
     assert_eq!(mine, theirs, "{names:?}");
 }
+
+/// A chart with a CRD and a custom resource, a pre-install Job hook, a test
+/// Pod and a ConfigMap kept on uninstall.
+fn featureful_chart(dir: &Path) {
+    let chart = dir.join("feat");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::create_dir_all(chart.join("crds")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: feat\nversion: 0.1.0\nappVersion: \"2.0\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("crds/widgets.yaml"),
+        r#"apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/widget.yaml"),
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: {{ .Release.Name }}-w\nspec:\n  size: 3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/hook.yaml"),
+        r#"apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ .Release.Name }}-pre
+  annotations:
+    helm.sh/hook: pre-install
+    helm.sh/hook-weight: "-5"
+    helm.sh/hook-delete-policy: hook-succeeded
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: pre
+        image: busybox
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/test.yaml"),
+        r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ .Release.Name }}-test
+  annotations:
+    helm.sh/hook: test
+spec:
+  restartPolicy: Never
+  containers:
+  - name: t
+    image: busybox
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/keep.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-keep\n  annotations:\n    helm.sh/resource-policy: keep\ndata:\n  a: b\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/NOTES.txt"),
+        "Widget {{ .Release.Name }}-w is ready.\n",
+    )
+    .unwrap();
+}
+
+/// Output lines without times (deploy time, test start/end).
+fn timeless(b: &[u8]) -> String {
+    String::from_utf8_lossy(b)
+        .lines()
+        .filter(|l| {
+            !(l.starts_with("LAST DEPLOYED: ")
+                || l.starts_with("Last Started:")
+                || l.starts_with("Last Completed:"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn crds_hooks_tests_and_kept_resources_as_helm() {
+    let c = TestCluster::start();
+    let dir = c.dir().to_path_buf();
+    featureful_chart(&dir);
+    // Same release name in two namespaces: ours and Helm's.
+    let both = |args: &[&str]| -> Option<(Output, Output)> {
+        let with = |ns: &str| {
+            let mut v: Vec<&str> = args.to_vec();
+            v.extend(["-n", ns]);
+            v.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+        };
+        let o = with("ours");
+        let t = with("theirs");
+        let mine = ours(&c, &dir, &o.iter().map(String::as_str).collect::<Vec<_>>());
+        let theirs = helm(&c, &dir, &t.iter().map(String::as_str).collect::<Vec<_>>())?;
+        Some((mine, theirs))
+    };
+    let same = |args: &[&str]| {
+        let Some((mine, theirs)) = both(args) else {
+            return false;
+        };
+        assert_eq!(
+            timeless(&mine.stdout).replace("ours", "NS"),
+            timeless(&theirs.stdout).replace("theirs", "NS"),
+            "stdout of {args:?}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&mine.stderr).replace("kubectl chart", "helm"),
+            String::from_utf8_lossy(&theirs.stderr),
+            "stderr of {args:?}"
+        );
+        assert_eq!(mine.status.code(), theirs.status.code(), "{args:?}");
+        true
+    };
+    // Ours first: the CRD is created by us; Helm then finds it present.
+    let out = ok(
+        &c,
+        &dir,
+        &[
+            "install",
+            "feat",
+            "./feat",
+            "-n",
+            "ours",
+            "--create-namespace",
+        ],
+    );
+    assert!(out.contains("NOTES:\nWidget feat-w is ready.\n"), "{out}");
+    let crd = c.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com");
+    assert_eq!(crd.status, 200, "CRD created from crds/");
+    assert!(
+        crd.json()["metadata"]["labels"]["app.kubernetes.io/managed-by"].is_null(),
+        "CRDs are not owned by the release"
+    );
+    let w = c.get("/apis/example.com/v1/namespaces/ours/widgets/feat-w");
+    assert_eq!(w.status, 200);
+    assert_eq!(w.json()["spec"]["size"], 3);
+    // The pre-install Job ran and was deleted (hook-succeeded).
+    assert_eq!(
+        c.get("/apis/batch/v1/namespaces/ours/jobs/feat-pre").status,
+        404
+    );
+    let Some(h) = helm(
+        &c,
+        &dir,
+        &[
+            "install",
+            "feat",
+            "./feat",
+            "-n",
+            "theirs",
+            "--create-namespace",
+        ],
+    ) else {
+        assert!(!report_missing_shared("hooks/crds vs helm", 1));
+        return;
+    };
+    assert!(h.status.success(), "{}", String::from_utf8_lossy(&h.stderr));
+    assert!(same(&["status", "feat"]));
+    assert!(same(&["get", "hooks", "feat"]));
+    assert!(same(&["get", "manifest", "feat"]));
+    // `test` runs the test Pod; the status then shows the suite.
+    assert!(same(&["test", "feat"]));
+    assert_eq!(
+        c.get("/api/v1/namespaces/ours/pods/feat-test").json()["status"]["phase"],
+        "Succeeded"
+    );
+    assert!(same(&["status", "feat"]));
+    assert_eq!(
+        history(&c, &dir, "feat", "ours"),
+        vec![(1, "deployed".into(), "Install complete".into())]
+    );
+    // Uninstall keeps the ConfigMap and says so.
+    assert!(same(&["uninstall", "feat"]));
+    assert_eq!(
+        c.get("/api/v1/namespaces/ours/configmaps/feat-keep").status,
+        200
+    );
+    assert_eq!(
+        c.get("/apis/example.com/v1/namespaces/ours/widgets/feat-w")
+            .status,
+        404
+    );
+    assert!(release_secrets(&c, "ours").is_empty());
+    // CRDs stay after uninstall, as Helm leaves them.
+    assert_eq!(
+        c.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com")
+            .status,
+        200
+    );
+}
