@@ -1659,3 +1659,158 @@ fn crds_hooks_tests_and_kept_resources_as_helm() {
         200
     );
 }
+
+fn with_env(
+    c: &TestCluster,
+    program: PathBuf,
+    cwd: &Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> Output {
+    let mut cmd = c.command(program);
+    cmd.current_dir(cwd).args(args).envs(env.iter().copied());
+    run(cmd)
+}
+
+/// Release objects of a kind (`secrets`/`configmaps`) in `ns`, by name.
+fn release_objects(c: &TestCluster, plural: &str, ns: &str) -> Vec<String> {
+    let mut names: Vec<String> = c
+        .get(&format!(
+            "/api/v1/namespaces/{ns}/{plural}?labelSelector=owner%3Dhelm"
+        ))
+        .json()["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|o| {
+            o["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn configmap_driver_and_history_max_are_shared_with_helm() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("storage drivers", 1));
+        return;
+    };
+    let Some(oracle) = helm_oracle() else {
+        assert!(!report_missing_shared("storage drivers vs helm", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    let me = bin("kubectl-chart");
+    let cm = [("HELM_DRIVER", "configmap")];
+    let out = with_env(
+        &c,
+        me.clone(),
+        &seed,
+        &cm,
+        &["install", "pacman", "./pacman"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        release_objects(&c, "configmaps", "default"),
+        vec!["sh.helm.release.v1.pacman.v1"]
+    );
+    assert!(release_objects(&c, "secrets", "default").is_empty());
+    // Helm with the same driver upgrades our release; we see its revision.
+    let h = with_env(
+        &c,
+        oracle.clone(),
+        &seed,
+        &cm,
+        &["upgrade", "pacman", "./pacman", "--set", "replicaCount=2"],
+    );
+    assert!(h.status.success(), "{}", String::from_utf8_lossy(&h.stderr));
+    let o = with_env(
+        &c,
+        me.clone(),
+        &seed,
+        &cm,
+        &["history", "pacman", "-o", "json"],
+    );
+    let hist: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let statuses: Vec<&str> = hist
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["superseded", "deployed"]);
+    let o = with_env(&c, me.clone(), &seed, &cm, &["get", "values", "pacman"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "USER-SUPPLIED VALUES:\nreplicaCount: 2\n"
+    );
+    // The Secret driver does not see ConfigMap releases.
+    let o = ours(&c, &seed, &["list", "-q"]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "");
+
+    // --history-max prunes the same revisions for both tools.
+    for (tool, ns) in [(me.clone(), "ours"), (oracle.clone(), "theirs")] {
+        let out = with_env(
+            &c,
+            tool.clone(),
+            &seed,
+            &[],
+            &[
+                "install",
+                "pacman",
+                "./pacman",
+                "-n",
+                ns,
+                "--create-namespace",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for i in 2..=4 {
+            let set = format!("replicaCount={i}");
+            let out = with_env(
+                &c,
+                tool.clone(),
+                &seed,
+                &[],
+                &[
+                    "upgrade",
+                    "pacman",
+                    "./pacman",
+                    "-n",
+                    ns,
+                    "--history-max",
+                    "2",
+                    "--set",
+                    &set,
+                ],
+            );
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    let ours_left = release_objects(&c, "secrets", "ours");
+    assert_eq!(ours_left, release_objects(&c, "secrets", "theirs"));
+    assert_eq!(
+        ours_left,
+        vec![
+            "sh.helm.release.v1.pacman.v3",
+            "sh.helm.release.v1.pacman.v4"
+        ]
+    );
+}
