@@ -1814,3 +1814,107 @@ fn configmap_driver_and_history_max_are_shared_with_helm() {
         ]
     );
 }
+
+#[test]
+fn upgrade_value_flags_force_and_description_as_helm() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("upgrade flags", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    if helm(&c, &seed, &["version"]).is_none() {
+        assert!(!report_missing_shared("upgrade flags vs helm", 1));
+        return;
+    }
+    let steps: Vec<Vec<&str>> = vec![
+        vec![
+            "install",
+            "pacman",
+            "./pacman",
+            "--create-namespace",
+            "--set",
+            "replicaCount=3",
+            "--description",
+            "first",
+        ],
+        // New values only: replicaCount goes back to the chart's default.
+        vec!["upgrade", "pacman", "./pacman", "--set", "image.tag=1.1.0"],
+        // No values: the last release's are copied.
+        vec!["upgrade", "pacman", "./pacman"],
+        vec![
+            "upgrade",
+            "pacman",
+            "./pacman",
+            "--reuse-values",
+            "--set",
+            "replicaCount=2",
+        ],
+        vec![
+            "upgrade",
+            "pacman",
+            "./pacman",
+            "--reset-values",
+            "--set",
+            "image.pullPolicy=IfNotPresent",
+        ],
+        vec![
+            "upgrade",
+            "pacman",
+            "./pacman",
+            "--force",
+            "--set",
+            "replicaCount=4",
+            "--description",
+            "forced",
+        ],
+        vec!["rollback", "pacman", "2"],
+    ];
+    for step in steps {
+        for (ns, mine) in [("ours", true), ("theirs", false)] {
+            let mut args = step.clone();
+            args.extend(["-n", ns]);
+            let out = if mine {
+                ours(&c, &seed, &args)
+            } else {
+                helm(&c, &seed, &args).unwrap()
+            };
+            assert!(
+                out.status.success(),
+                "{ns} {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        // Same values, history and live objects for both releases.
+        for args in [
+            vec!["get", "values", "pacman", "-o", "json"],
+            vec!["get", "values", "pacman", "-a", "-o", "json"],
+            vec!["get", "manifest", "pacman"],
+        ] {
+            let mut a = args.clone();
+            a.extend(["-n", "ours"]);
+            let mine = ok(&c, &seed, &a);
+            let mut a = args.clone();
+            a.extend(["-n", "theirs"]);
+            let theirs = helm(&c, &seed, &a).unwrap();
+            assert_eq!(
+                mine,
+                String::from_utf8_lossy(&theirs.stdout),
+                "{step:?} then {args:?}"
+            );
+        }
+        assert_eq!(
+            history(&c, &seed, "pacman", "ours"),
+            history(&c, &seed, "pacman", "theirs"),
+            "{step:?}"
+        );
+        let live = |ns: &str| {
+            let d = deployment(&c, ns, "pacman");
+            (
+                d["spec"]["replicas"].clone(),
+                d["spec"]["template"]["spec"]["containers"][0]["image"].clone(),
+                d["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"].clone(),
+            )
+        };
+        assert_eq!(live("ours"), live("theirs"), "{step:?}");
+    }
+}
