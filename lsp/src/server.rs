@@ -17,7 +17,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use crate::convert::{self, Encoding};
 use crate::diagnostics::{self, Queue};
-use crate::snapshot::{self, ChartSnapshot};
+use crate::snapshot::{self, ChartSnapshot, Renders};
 use crate::state::{Document, Settings, State, path_uri, uri_path};
 
 /// The command that returns a template's rendered output.
@@ -27,6 +27,7 @@ pub struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
     queue: Arc<Queue>,
+    renders: Arc<Renders>,
 }
 
 impl Backend {
@@ -35,6 +36,7 @@ impl Backend {
             client,
             state: Arc::new(Mutex::new(State::default())),
             queue: Arc::new(Queue::default()),
+            renders: Arc::new(Renders::default()),
         }
     }
 
@@ -198,6 +200,7 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         tokio::spawn(diagnostics::worker(
             self.state.clone(),
+            self.renders.clone(),
             self.queue.clone(),
             self.client.clone(),
         ));
@@ -217,6 +220,8 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         st.docs
             .insert(path.clone(), Document::new(&doc.text, doc.version));
+        // The disk may have changed while the file was closed.
+        self.renders.invalidate_disk(&path);
         st.revision += 1;
         if path.file_name().is_some_and(|n| n == "Chart.yaml") {
             st.rediscover();
@@ -247,7 +252,22 @@ impl LanguageServer for Backend {
         self.mark(&mut st, &path);
     }
 
-    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        if let Some(path) = uri_path(&params.text_document.uri) {
+            self.renders.invalidate_disk(&path);
+        }
+    }
+
+    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+        self.renders.invalidate_all();
+        if let Ok(mut st) = self.state.lock() {
+            st.revision += 1;
+            let open: Vec<PathBuf> = st.docs.keys().cloned().collect();
+            for p in open {
+                self.mark(&mut st, &p);
+            }
+        }
+    }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
@@ -255,6 +275,7 @@ impl LanguageServer for Backend {
             && let Ok(mut st) = self.state.lock()
         {
             st.docs.remove(&path);
+            self.renders.invalidate_disk(&path);
             st.revision += 1;
             self.mark(&mut st, &path);
         }
@@ -360,50 +381,27 @@ impl LanguageServer for Backend {
         let Some(path) = uri.parse::<Uri>().ok().as_ref().and_then(uri_path) else {
             return Err(Error::invalid_params(format!("not a file URI: {uri}")));
         };
-        let input = {
+        let (root, overlay) = {
             let mut st = self.lock()?;
-            let Some(ci) = st.chart_of(&path) else {
-                return Err(Error::invalid_params(format!(
-                    "{uri} is not inside a chart"
-                )));
-            };
-            let overlay = snapshot::overlay(&st);
-            snapshot::render_input(&st, ci, overlay)
+            let root = st
+                .chart_of(&path)
+                .and_then(|ci| snapshot::render_root(&st, ci));
+            (root, snapshot::overlay(&st))
         };
-        let Some(input) = input else {
+        let Some(root) = root else {
             return Err(Error::invalid_params(format!(
                 "{uri} is not inside a chart"
             )));
         };
-        let rendered = tokio::task::spawn_blocking(move || input.run())
-            .await
-            .map_err(|_| Error::internal_error())?
-            .map_err(Error::invalid_params)?;
-        let Some(file) = rendered
-            .files
-            .iter()
-            .find(|f| f.path.as_deref() == Some(path.as_path()))
-        else {
-            return Err(Error::invalid_params(format!(
-                "{uri} is not a template of the chart"
-            )));
-        };
-        if let Some(text) = rendered.outputs.get(&file.name) {
-            return Ok(Some(Json::String(text.clone())));
-        }
-        let problems: Vec<String> = rendered
-            .diagnostics
-            .iter()
-            .map(|(i, d)| {
-                let name = rendered.files.get(*i).map_or("", |f| f.name.as_str());
-                format!("{name}: {}", d.message)
-            })
-            .collect();
-        Err(Error::invalid_params(format!(
-            "{} did not render: {}",
-            file.name,
-            problems.join("; ")
-        )))
+        let renders = self.renders.clone();
+        let rendered = tokio::task::spawn_blocking(move || {
+            renders.with(&root, &overlay, |live| live.output(&path))
+        })
+        .await
+        .map_err(|_| Error::internal_error())?
+        .ok_or_else(Error::internal_error)?
+        .map_err(Error::invalid_params)?;
+        Ok(Some(Json::String(rendered)))
     }
 }
 
