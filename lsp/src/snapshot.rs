@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chart_core::ide::render::LiveChart;
-use chart_core::ide::values::{Layer, ValuesStack};
+use chart_core::ide::values::ValuesStack;
 use chart_core::source::SourceId;
 use chart_core::template::Str;
 use serde_json::Value as Json;
@@ -75,7 +75,7 @@ pub fn chart(state: &State, chart: usize) -> Option<ChartSnapshot> {
     for (f, text, scope) in layers.into_iter().flatten() {
         let id = SourceId(stack.layers.len() as u32);
         let label = state.label(&f);
-        stack.layers.push(Layer::new(label, f, text, scope, id));
+        stack.layers.push(state.layer(label, f, text, scope, id));
     }
     let schema = state
         .read(&dir.join("values.schema.json"))

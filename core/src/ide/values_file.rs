@@ -251,20 +251,20 @@ mod tests {
     fn stack() -> ValuesStack {
         ValuesStack {
             layers: vec![
-                Layer::new(
+                Arc::new(Layer::new(
                     "values.yaml",
                     PathBuf::from("values.yaml"),
                     Arc::from("# The image.\nimage:\n  # Tag to run.\n  tag: v1\nreplicas: 1\n"),
                     vec![],
                     SourceId(0),
-                ),
-                Layer::new(
+                )),
+                Arc::new(Layer::new(
                     "prod.yaml",
                     PathBuf::from("prod.yaml"),
                     Arc::from("image:\n  tag: \"2\"\nreplicas: many\n"),
                     vec![],
                     SourceId(1),
-                ),
+                )),
             ],
         }
     }
