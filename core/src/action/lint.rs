@@ -213,7 +213,7 @@ fn chartfile_rules(l: &mut Linter, dir: &Path, chart: Option<&Chart>) {
             return;
         }
     };
-    let get = |k: &str| doc.get(k).cloned().unwrap_or(Value::Nil);
+    let get = |k: &str| doc.get(k).unwrap_or(Value::Nil);
     let as_string = |v: &Value| match v {
         Value::String(s) => s.to_string(),
         Value::Nil => String::new(),
@@ -271,7 +271,7 @@ fn chartfile_rules(l: &mut Linter, dir: &Path, chart: Option<&Chart>) {
     }
     if let Some(list) = get("maintainers").as_list() {
         for m in list {
-            let n = m.get("name").map(as_string).unwrap_or_default();
+            let n = m.get("name").as_ref().map(as_string).unwrap_or_default();
             if n.is_empty() {
                 l.add(Severity::Error, F, "each maintainer requires a name");
             }
@@ -313,7 +313,7 @@ fn values_rules(l: &mut Linter, dir: &Path, user: &Map) {
         }
     };
     let base = match crate::yaml::parse_values(&raw, crate::source::SourceId::default()) {
-        Ok(p) => p.value.as_map().cloned().unwrap_or_default(),
+        Ok(p) => p.value.as_map().map(|m| m.clone()).unwrap_or_default(),
         Err(e) => {
             l.add(
                 Severity::Error,
@@ -431,8 +431,8 @@ fn check_object(l: &mut Linter, path: &str, doc: &Value) {
     let name = doc
         .get("metadata")
         .and_then(|m| m.get("name"))
-        .and_then(Value::as_str)
-        .unwrap_or("");
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
     if matches!(
         kind,
         "Deployment" | "DaemonSet" | "StatefulSet" | "ReplicaSet"
@@ -447,7 +447,7 @@ fn check_object(l: &mut Linter, path: &str, doc: &Value) {
                 path,
                 format!(
                     "a {kind} must contain matchLabels or matchExpressions, and {} does not",
-                    crate::chart::metadata::go_quote(name)
+                    crate::chart::metadata::go_quote(&name)
                 ),
             );
         }

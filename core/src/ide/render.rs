@@ -277,7 +277,7 @@ impl LiveChart {
             if let Ok(parsed) = yaml::parse_values(text, SourceId(0))
                 && let Some(m) = parsed.value.as_map()
             {
-                user = values::options::merge_maps(&user, m);
+                user = values::options::merge_maps(&user, &m);
             }
         }
         let mut log = Vec::new();
@@ -788,7 +788,7 @@ fn collect(
             base_path: format!("{full_path}/templates"),
         });
     }
-    Value::Map(ctx)
+    Value::Map(crate::template::MapRef::new((*ctx).clone()))
 }
 
 /// The directory of a subchart: `charts/<name>` or any `charts/*` whose
