@@ -97,8 +97,10 @@ pub async fn worker(
 
 /// One chart's share of a computation, cut under the state lock.
 struct Job {
-    /// Only when one of its open documents is a values file.
+    dir: PathBuf,
     snapshot: Option<ChartSnapshot>,
+    /// Names and aliases of the chart's subcharts (their values are theirs).
+    subcharts: Vec<String>,
     docs: Vec<(PathBuf, i32, Arc<str>)>,
     root: Option<RenderRoot>,
 }
@@ -128,14 +130,23 @@ fn compute(
             if docs.is_empty() {
                 continue;
             }
-            let values_files = snapshot::values_files(&st, ci);
-            let snapshot = docs
-                .iter()
-                .any(|(p, _, _)| values_files.contains(p))
-                .then(|| snapshot::chart(&st, ci))
-                .flatten();
+            let snapshot = snapshot::chart(&st, ci);
+            let subcharts = st
+                .workspace
+                .charts
+                .get(ci)
+                .map(|c| {
+                    c.meta
+                        .dependencies
+                        .iter()
+                        .map(|(n, a)| a.clone().unwrap_or_else(|| n.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
             jobs.push(Job {
+                dir: dir.clone(),
                 snapshot,
+                subcharts,
                 docs,
                 root: snapshot::render_root(&st, ci),
             });
@@ -152,7 +163,25 @@ fn compute(
                 renders.with(root, &overlay, |live| {
                     job.docs
                         .iter()
-                        .map(|(p, _, _)| live.diagnostics(p))
+                        .map(|(p, _, _)| {
+                            let mut d = live.diagnostics(p);
+                            let stack = job.snapshot.as_ref().map(|s| &s.stack);
+                            if let Some(fi) = live.file_index(p) {
+                                d.extend(ide::template::undefined_values(live, fi, stack));
+                            } else if let Some(stack) = stack
+                                && let Some(layer) = stack.layer_of(p)
+                                && *p == job.dir.join("values.yaml")
+                            {
+                                d.extend(ide::template::unused_keys(
+                                    live,
+                                    &job.dir,
+                                    stack,
+                                    layer,
+                                    &job.subcharts,
+                                ));
+                            }
+                            d
+                        })
                         .collect()
                 })
             })

@@ -29,18 +29,6 @@ impl ChartSnapshot {
     }
 }
 
-/// The values files of a chart's stack (its own and its ancestors').
-pub fn values_files(state: &State, chart: usize) -> Vec<PathBuf> {
-    let ws = &state.workspace;
-    let mut out = Vec::new();
-    for c in ws.lineage(chart) {
-        let Some(cd) = ws.charts.get(c) else { break };
-        out.push(cd.dir.join("values.yaml"));
-        out.extend(state.extra_values_files(&cd.dir));
-    }
-    out
-}
-
 /// Builds the snapshot of chart `chart` (an index into the workspace).
 pub fn chart(state: &State, chart: usize) -> Option<ChartSnapshot> {
     let ws = &state.workspace;

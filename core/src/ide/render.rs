@@ -792,12 +792,23 @@ fn collect(
 }
 
 /// The directory of a subchart: `charts/<name>` or any `charts/*` whose
-/// Chart.yaml names it (archives have none).
+/// Chart.yaml names it, under its alias or its own name (archives have none).
 fn subchart_dir(parent: &Path, dep: &Chart) -> Option<PathBuf> {
     let direct = parent.join("charts").join(dep.name());
     if direct.join("Chart.yaml").is_file() {
         return Some(direct);
     }
+    // An alias renames the chart (and the loaded parent's dependency list);
+    // the parent's Chart.yaml on disk still has the real name.
+    let real = std::fs::read_to_string(parent.join("Chart.yaml"))
+        .ok()
+        .map(|t| super::workspace::read_meta(&t))
+        .and_then(|m| {
+            m.dependencies
+                .into_iter()
+                .find(|(_, a)| a.as_deref() == Some(dep.name()))
+                .map(|(n, _)| n)
+        });
     let entries = std::fs::read_dir(parent.join("charts")).ok()?;
     for e in entries.flatten() {
         let p = e.path();
@@ -805,7 +816,10 @@ fn subchart_dir(parent: &Path, dep: &Chart) -> Option<PathBuf> {
             continue;
         };
         let meta = super::workspace::read_meta(&text);
-        if meta.name == dep.metadata.name || meta.name == dep.name() {
+        if meta.name == dep.metadata.name
+            || meta.name == dep.name()
+            || real.as_deref() == Some(meta.name.as_str())
+        {
             return Some(p);
         }
     }
