@@ -1918,3 +1918,49 @@ fn upgrade_value_flags_force_and_description_as_helm() {
         assert_eq!(live("ours"), live("theirs"), "{step:?}");
     }
 }
+
+#[test]
+fn reset_then_reuse_values_takes_new_chart_defaults_and_old_config() {
+    // Helm 3.14's --reset-then-reuse-values (not in the 3.10.1 oracle):
+    // the new chart's defaults, then the old release's user values, then
+    // the new ones; --reuse-values instead keeps the old computed values.
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("reset-then-reuse", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    let v110 = pacman_110(&seed, c.dir());
+    let v110 = v110.to_str().unwrap();
+    let image = |c: &TestCluster| image(c, "default", "pacman");
+    let replicas = |c: &TestCluster| deployment(c, "default", "pacman")["spec"]["replicas"].clone();
+    ok(
+        &c,
+        &seed,
+        &["install", "pacman", "./pacman", "--set", "replicaCount=3"],
+    );
+    ok(&c, &seed, &["upgrade", "pacman", v110, "--reuse-values"]);
+    assert_eq!(image(&c), "quay.io/gitops-cookbook/pacman-kikd:1.0.0");
+    assert_eq!(replicas(&c), 3);
+    ok(
+        &c,
+        &seed,
+        &[
+            "upgrade",
+            "pacman",
+            v110,
+            "--reset-then-reuse-values",
+            "--set",
+            "image.pullPolicy=IfNotPresent",
+        ],
+    );
+    assert_eq!(image(&c), "quay.io/gitops-cookbook/pacman-kikd:1.1.0");
+    assert_eq!(replicas(&c), 3);
+    assert_eq!(
+        deployment(&c, "default", "pacman")["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"],
+        "IfNotPresent"
+    );
+    assert_eq!(
+        ok(&c, &seed, &["get", "values", "pacman"]),
+        "USER-SUPPLIED VALUES:\nimage:\n  pullPolicy: IfNotPresent\nreplicaCount: 3\n"
+    );
+}
