@@ -213,6 +213,18 @@ impl TemplateSet {
         parser::parse(name, src, delims, &|n| self.funcs.contains(n))
     }
 
+    /// Adds trees returned by [`parse_only`](Self::parse_only) for a text
+    /// that parsed without error, exactly as [`add`](Self::add) would (the
+    /// language server keeps parsed files and re-parses only edited ones).
+    pub fn add_parsed(&mut self, trees: &[Arc<Tree>]) {
+        for tree in trees {
+            self.sources
+                .entry(tree.source.id)
+                .or_insert_with(|| tree.source.clone());
+            self.associate(tree.clone());
+        }
+    }
+
     fn associate(&mut self, tree: Arc<Tree>) {
         self.history
             .entry(tree.name.clone())
