@@ -928,6 +928,7 @@ data:
   listed: {{ $list.items | default list | len | toString | quote }}
   kind: {{ $list.kind | default "none" | quote }}
   absent: {{ $none | len | toString | quote }}
+  listrv: {{ dig "metadata" "resourceVersion" "" $list | empty | not | toString | quote }}
 "#,
     )
     .unwrap();
@@ -961,6 +962,7 @@ fn lookup_reads_the_cluster_on_install_and_upgrade_not_in_dry_runs() {
     assert_eq!(data["listed"], "1");
     assert_eq!(data["kind"], "ConfigMapList");
     assert_eq!(data["absent"], "0");
+    assert_eq!(data["listrv"], "true", "the list keeps its metadata");
     // Helm on the same cluster sees the same (its release is `theirs`, and
     // by then our ConfigMap is listed too).
     let helm_seen = helm(&c, &dir, &["install", "theirs", "./lk"]).map(|h| {
