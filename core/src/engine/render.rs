@@ -92,6 +92,9 @@ pub struct RenderError {
     pub template: String,
     /// `file:line:col` of the innermost failing node, for our diagnostics.
     pub location: Option<String>,
+    /// Lines logged before the failure (lint mode), which Helm has already
+    /// printed when it fails.
+    pub log: Vec<String>,
 }
 
 /// Helm's function table (Sprig without `env`/`expandenv`, Helm's YAML/JSON
@@ -229,6 +232,7 @@ pub fn render(
                 message: e.helm_message(),
                 template: t.name.clone(),
                 location: Some(format!("{}:{}", e.name, e.line)),
+                log: Vec::new(),
             })?;
     }
     let set = Arc::new(set);
@@ -249,7 +253,10 @@ pub fn render(
         let data = Value::map(ctx);
         let rendered = set
             .execute(&t.name, &data, &mut host)
-            .map_err(|e| exec_error(&t.name, &e))?;
+            .map_err(|e| RenderError {
+                log: std::mem::take(&mut host.log),
+                ..exec_error(&t.name, &e)
+            })?;
         let text = if rendered.output.contains("<no value>") {
             rendered.output.replace("<no value>", "")
         } else {
@@ -292,6 +299,7 @@ fn exec_error(name: &str, e: &crate::template::error::ExecError) -> RenderError 
         message,
         template: name.to_string(),
         location,
+        log: Vec::new(),
     }
 }
 

@@ -167,6 +167,18 @@ fn decode_error(file: &str, e: DecodeError) -> LoadError {
     )
 }
 
+/// Helm's `chartutil.LoadChartfile` on Chart.yaml bytes: decoded metadata
+/// without validation or defaults; the error is Helm's text
+/// (`error converting YAML to JSON: …`).
+pub fn parse_chartfile(data: &[u8]) -> Result<crate::chart::metadata::Metadata, String> {
+    let text = String::from_utf8_lossy(data);
+    let doc = crate::chart::yaml_bridge::parse_document(&text).map_err(|e| e.helm_message)?;
+    let mut m = crate::chart::metadata::Metadata::default();
+    m.decode_into(&doc)
+        .map_err(|e| format!("error unmarshaling JSON: while decoding JSON: {}", e.0))?;
+    Ok(m)
+}
+
 /// Classifies files into a chart and loads subcharts, as `loader.LoadFiles`.
 pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
     let mut c = Chart {
