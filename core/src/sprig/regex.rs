@@ -211,6 +211,8 @@ pub fn quote_meta(s: &str) -> std::string::String {
 
 /// Compiles a Go (RE2) pattern; the error is Go's message.
 pub fn compile(pattern: &str) -> Result<Regex, std::string::String> {
+    let escaped = literal_class_dashes(pattern);
+    let pattern = escaped.as_str();
     let ast = regex_syntax::ast::parse::Parser::new()
         .parse(pattern)
         .map_err(|e| go_error(pattern, &e))?;
@@ -220,6 +222,54 @@ pub fn compile(pattern: &str) -> Result<Regex, std::string::String> {
         ));
     }
     Regex::new(&translate(pattern)).map_err(|e| format!("error parsing regexp: {e}"))
+}
+
+/// In a Go class, `-` right after a Perl class escape (`[\w-.]`) is a
+/// literal; the `regex` crate reads it as a bad range, so escape it.
+fn literal_class_dashes(p: &str) -> std::string::String {
+    let mut out = std::string::String::with_capacity(p.len());
+    let mut chars = p.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        out.push(c);
+        match c {
+            '\\' => {
+                let Some(e) = chars.next() else { break };
+                out.push(e);
+                let perl = matches!(e, 'd' | 'D' | 'w' | 'W' | 's' | 'S');
+                if in_class && perl && chars.peek() == Some(&'-') {
+                    chars.next();
+                    if chars.peek() == Some(&']') {
+                        out.push('-');
+                    } else {
+                        out.push_str("\\-");
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                if chars.peek() == Some(&'^') {
+                    out.extend(chars.next());
+                }
+                if chars.peek() == Some(&']') {
+                    out.extend(chars.next());
+                }
+            }
+            '[' if chars.peek() == Some(&':') => {
+                // POSIX class `[:alpha:]` inside a class.
+                while let Some(x) = chars.next() {
+                    out.push(x);
+                    if x == ':' && chars.peek() == Some(&']') {
+                        out.extend(chars.next());
+                        break;
+                    }
+                }
+            }
+            ']' if in_class => in_class = false,
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Go rejects a repetition applied directly to a repetition (`a**`,
@@ -349,4 +399,20 @@ fn go_error(pattern: &str, e: &regex_syntax::ast::Error) -> std::string::String 
         _ => ("invalid or unsupported Perl syntax", frag),
     };
     format!("error parsing regexp: {code}: `{text}`")
+}
+
+#[cfg(test)]
+mod class_dash_tests {
+    use super::*;
+
+    #[test]
+    fn dash_after_perl_class_is_literal() {
+        // Oracle: Helm's `regexMatch "^[\\w-\\.]+$"` accepts "my-master.x"
+        // and rejects "a b"; `^[\\d-]+$` accepts "1-2".
+        let re = compile(r"^[\w-\.]+$").unwrap_or_else(|e| panic!("{e}"));
+        assert!(re.is_match("my-master.x"));
+        assert!(!re.is_match("a b"));
+        let re = compile(r"^[\d-]+$").unwrap_or_else(|e| panic!("{e}"));
+        assert!(re.is_match("1-2"));
+    }
 }
