@@ -19,6 +19,11 @@ pub struct JsonError {
 }
 
 impl JsonError {
+    /// Go's error for a map that contains itself.
+    pub(crate) fn cycle() -> JsonError {
+        JsonError::new("json: unsupported value: encountered a cycle via map[string]interface {}")
+    }
+
     fn new(message: impl Into<String>) -> JsonError {
         JsonError {
             message: message.into(),
@@ -121,7 +126,10 @@ fn encode_value(
             newline(out, opts, depth);
             out.push(']');
         }
-        Value::Map(map) => encode_map(out, map, opts, depth)?,
+        Value::Map(map) => {
+            let _on_path = map.enter().map_err(|_| JsonError::cycle())?;
+            encode_map(out, &map.read(), opts, depth)?
+        }
         Value::Object(o) => encode_value(out, &o.to_json_value(), opts, depth)?,
     }
     Ok(())
@@ -401,7 +409,11 @@ impl JsonWriter {
                 }
                 self.end_array();
             }
-            Value::Map(m) => self.map(m),
+            Value::Map(m) => match m.enter() {
+                Ok(_on_path) => self.map(&m.read()),
+                // Stored data never contains itself; write something valid.
+                Err(_) => self.null(),
+            },
             Value::Object(o) => self.value(&o.to_json_value()),
         }
     }
@@ -481,7 +493,7 @@ pub fn from_json(text: &str) -> Result<Value, JsonError> {
 /// `json.Unmarshal` into a `map[string]interface{}` (Helm's `fromJson`).
 pub fn from_json_object(text: &str) -> Result<Map, JsonError> {
     match from_json(text)? {
-        Value::Map(m) => Ok((*m).clone()),
+        Value::Map(m) => Ok(m.into_map()),
         // `null` leaves the target map untouched.
         Value::Nil => Ok(Map::new()),
         other => Err(JsonError::new(format!(

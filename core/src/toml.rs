@@ -23,6 +23,10 @@ pub fn to_toml_string(v: &Value) -> String {
 
 /// Encodes a map as a TOML document.
 pub fn to_toml(v: &Value) -> Result<String, TomlError> {
+    // Go's encoder recurses forever on a map containing itself; we refuse
+    // up front, so the walks below may hold read locks while recursing.
+    v.check_acyclic()
+        .map_err(|e| TomlError(format!("toml: {e}")))?;
     let v = plain(v);
     // The type check of the value (which rejects nil array elements) comes
     // before the top-level kind check, as in BurntSushi's encoder.
@@ -33,7 +37,7 @@ pub fn to_toml(v: &Value) -> Result<String, TomlError> {
         ));
     };
     let mut enc = Encoder { out: String::new() };
-    enc.map_body(&[], map)?;
+    enc.map_body(&[], &map.read())?;
     Ok(enc.out)
 }
 
@@ -179,7 +183,7 @@ impl Encoder {
                 self.indent(path.len());
                 let _ = write!(self.out, "[{}]", dotted(path));
                 self.newline();
-                self.map_body(path, m)
+                self.map_body(path, &m.read())
             }
             Kind::ArrayOfTables => {
                 let Value::List(items) = v else {
@@ -194,7 +198,7 @@ impl Encoder {
                     self.indent(path.len());
                     let _ = write!(self.out, "[[{}]]", dotted(path));
                     self.newline();
-                    self.map_body(path, m)?;
+                    self.map_body(path, &m.read())?;
                 }
                 Ok(())
             }
@@ -254,7 +258,7 @@ impl Encoder {
                 }
                 self.out.push(']');
             }
-            Value::Map(m) => self.inline_map(m)?,
+            Value::Map(m) => self.inline_map(&m.read())?,
             Value::Object(o) => self.element(&o.to_json_value())?,
         }
         Ok(())

@@ -45,8 +45,16 @@ fn count_templates(dir: &Path) -> usize {
     n
 }
 
-fn get<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
+fn get(v: &Value, k: &str) -> Option<Value> {
     v.get(k)
+}
+
+fn get_str(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(|x| x.as_str().map(str::to_string))
+}
+
+fn get_list(v: &Value, k: &str) -> Option<Vec<Value>> {
+    v.get(k).and_then(|x| x.as_list().map(<[Value]>::to_vec))
 }
 
 #[test]
@@ -59,25 +67,21 @@ fn every_corpus_chart_loads_with_its_recorded_facts() {
     let index = chart_core::yaml::parse_value(&index, Default::default())
         .unwrap()
         .value;
-    let charts = get(&index, "charts").and_then(Value::as_list).unwrap();
+    let charts = get_list(&index, "charts").unwrap();
     assert!(
         charts.len() >= 30,
         "only {} charts in cases.yaml",
         charts.len()
     );
     let mut checked = 0;
-    for entry in charts {
-        let id = get(entry, "id").and_then(Value::as_str).unwrap();
-        let dir = corpus.join(get(entry, "dir").and_then(Value::as_str).unwrap());
+    for entry in &charts {
+        let id = &get_str(entry, "id").unwrap();
+        let dir = corpus.join(get_str(entry, "dir").as_deref().unwrap());
         let c: Chart = chart::load(&dir).unwrap_or_else(|e| panic!("{id}: {e}"));
-        assert_eq!(
-            c.name(),
-            get(entry, "name").and_then(Value::as_str).unwrap(),
-            "{id}"
-        );
+        assert_eq!(c.name(), get_str(entry, "name").as_deref().unwrap(), "{id}");
         assert_eq!(
             c.metadata.version,
-            get(entry, "version").and_then(Value::as_str).unwrap(),
+            get_str(entry, "version").as_deref().unwrap(),
             "{id}"
         );
         if !dir.join(".helmignore").exists() {
@@ -93,19 +97,19 @@ fn every_corpus_chart_loads_with_its_recorded_facts() {
             );
         }
         assert!(c.values.as_map().is_some(), "{id}: values map");
-        if let Some(deps) = get(entry, "dependencies").and_then(Value::as_list) {
-            for d in deps {
-                let name = get(d, "name").and_then(Value::as_str).unwrap();
+        if let Some(deps) = get_list(entry, "dependencies") {
+            for d in &deps {
+                let name = &get_str(d, "name").unwrap();
                 // Dependencies already inside the source chart have no
                 // vendored_as: they live in charts/<name>.
-                let vendored = get(d, "vendored_as")
-                    .and_then(Value::as_str)
+                let vendored = get_str(d, "vendored_as")
+                    .as_deref()
                     .map(str::to_string)
                     .unwrap_or_else(|| format!("charts/{name}"));
                 let sub_dir = dir.join(&vendored);
                 let sub = chart::load(&sub_dir).unwrap();
                 let version = sub.metadata.version.clone();
-                if let Some(v) = get(d, "vendored_version").and_then(Value::as_str) {
+                if let Some(v) = get_str(d, "vendored_version").as_deref() {
                     assert_eq!(v, version, "{id}: {vendored}");
                 }
                 assert!(
@@ -174,7 +178,7 @@ fn corpus_cases_sources_and_value_warnings_match_helm() {
     let index = chart_core::yaml::parse_value(&index, Default::default())
         .unwrap()
         .value;
-    let cases = get(&index, "cases").and_then(Value::as_list).unwrap();
+    let cases = get_list(&index, "cases").unwrap();
     let strs = |v: Option<&Value>| -> Vec<String> {
         v.and_then(Value::as_list)
             .map(|l| {
@@ -185,27 +189,26 @@ fn corpus_cases_sources_and_value_warnings_match_helm() {
             .unwrap_or_default()
     };
     let mut checked = 0;
-    for case in cases {
-        let id = get(case, "id").and_then(Value::as_str).unwrap();
-        let chart_dir = corpus.join(get(case, "chart").and_then(Value::as_str).unwrap());
+    for case in &cases {
+        let id = &get_str(case, "id").unwrap();
+        let chart_dir = corpus.join(get_str(case, "chart").as_deref().unwrap());
         let Ok(mut c) = chart::load(&chart_dir) else {
             panic!("{id}: chart does not load");
         };
         let opts = ValueOptions {
-            value_files: strs(get(case, "values_files"))
+            value_files: strs(get(case, "values_files").as_ref())
                 .into_iter()
                 .map(|f| corpus.join(f).display().to_string())
                 .collect(),
-            values: strs(get(case, "set")),
+            values: strs(get(case, "set").as_ref()),
             ..ValueOptions::default()
         };
         let user = opts.merge_values().unwrap_or_else(|e| panic!("{id}: {e}"));
         let mut log = Vec::new();
         let values = process_and_coalesce(&mut c, &user, &mut log);
-        let golden = std::fs::read_to_string(
-            corpus.join(get(case, "golden").and_then(Value::as_str).unwrap()),
-        )
-        .unwrap();
+        let golden =
+            std::fs::read_to_string(corpus.join(get_str(case, "golden").as_deref().unwrap()))
+                .unwrap();
         let names: Vec<String> = c.all_templates().into_iter().map(|t| t.name).collect();
         let crds: Vec<String> = c.crds().into_iter().map(|c| c.name).collect();
         let mut prev = "";
@@ -222,8 +225,8 @@ fn corpus_cases_sources_and_value_warnings_match_helm() {
                 );
             }
         }
-        let stderr = get(case, "stderr")
-            .and_then(Value::as_str)
+        let stderr = get_str(case, "stderr")
+            .as_deref()
             .map(|p| std::fs::read_to_string(corpus.join(p)).unwrap())
             .unwrap_or_default();
         let mut helm_log: Vec<&str> = stderr
@@ -236,7 +239,7 @@ fn corpus_cases_sources_and_value_warnings_match_helm() {
         ours.dedup();
         assert_eq!(ours, helm_log, "{id}: value warnings");
         if get(case, "exit_status").and_then(|v| match v {
-            Value::Float(f) => Some(*f),
+            Value::Float(f) => Some(f),
             _ => None,
         }) == Some(0.0)
         {

@@ -164,8 +164,10 @@ fn fixture(tag: &str) -> std::path::PathBuf {
 }
 
 /// The values a template of the chart at `value_path` sees.
-fn scoped<'a>(root: &'a Value, value_path: &[&str]) -> &'a Value {
-    value_path.iter().fold(root, |v, k| v.get(k).unwrap())
+fn scoped(root: &Value, value_path: &[&str]) -> Value {
+    value_path
+        .iter()
+        .fold(root.clone(), |v, k| v.get(k).unwrap())
 }
 
 #[test]
@@ -195,7 +197,7 @@ fn coalescing_and_dependencies_match_helm() {
             .into_iter()
             .map(|t| {
                 let v = scoped(&values, &t.value_path);
-                (t.name, chart_core::json::to_json(v).unwrap())
+                (t.name, chart_core::json::to_json(&v).unwrap())
             })
             .collect();
         ours.sort();

@@ -36,9 +36,11 @@ fn functions_match_helm() {
     assert_eq!(calls.len(), expected.len(), "regenerate fixtures");
     let mut failures = Vec::new();
     for call in &calls {
-        let name = call.get("name").unwrap().as_str().unwrap();
-        let fname = call.get("fn").unwrap().as_str().unwrap();
-        let arg = call.get("arg").cloned().unwrap_or_default();
+        let name = call.get("name").unwrap();
+        let name = name.as_str().unwrap();
+        let fname = call.get("fn").unwrap();
+        let fname = fname.as_str().unwrap();
+        let arg = call.get("arg").unwrap_or_default();
         let want = &expected[name];
         let Some(FuncDef::Native { f, .. }) = table.get(fname) else {
             failures.push(format!("{name}: {fname} not registered"));

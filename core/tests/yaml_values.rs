@@ -115,14 +115,14 @@ fn non_ascii_spans_are_byte_offsets() {
     let e = p.index.get_keys(&["näme"]).unwrap();
     assert_eq!(&text[e.key_span.unwrap().range()], "näme");
     assert_eq!(&text[e.value_span.range()], "wört");
-    assert_eq!(p.value.get("näme"), Some(&Value::str("wört")));
+    assert_eq!(p.value.get("näme"), Some(Value::str("wört")));
 }
 
 #[test]
 fn documents_of_a_stream() {
     let text = "kind: A\n---\n# only a comment\n---\nkind: B\nmetadata: {name: b}\n";
     let docs = chart_core::yaml::parse_documents(text, SourceId(0)).unwrap();
-    let kinds: Vec<_> = docs.iter().map(|d| d.value.get("kind").cloned()).collect();
+    let kinds: Vec<_> = docs.iter().map(|d| d.value.get("kind")).collect();
     assert_eq!(
         kinds,
         vec![Some(Value::str("A")), None, Some(Value::str("B"))]

@@ -94,7 +94,7 @@ impl RenderInput {
             if let Ok(parsed) = yaml::parse_values(text, SourceId(0))
                 && let Some(m) = parsed.value.as_map()
             {
-                user = merge_maps(&user, m);
+                user = merge_maps(&user, &m);
             }
         }
         Ok(render::render_live(&self.dir, chart, &user))

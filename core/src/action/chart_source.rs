@@ -97,7 +97,7 @@ pub fn stored_chart(c: &LoadedChartModel) -> Chart {
     // Go's loader leaves slices nil when nothing was appended.
     let files = |v: &[chart::File]| (!v.is_empty()).then(|| v.iter().map(file).collect());
     let values = match &c.values {
-        Value::Map(m) if !m.is_empty() || c.values_raw().is_some() => Some((**m).clone()),
+        Value::Map(m) if !m.is_empty() || c.values_raw().is_some() => Some(m.snapshot()),
         _ => None,
     };
     Chart {

@@ -18,7 +18,7 @@ pub fn coalesce_tables(dst: &Map, src: &Map) -> Map {
             }
             Some(Value::Map(dm)) => {
                 if let Value::Map(sm) = sv {
-                    let merged = coalesce_tables(dm, sm);
+                    let merged = coalesce_tables(&dm.read(), &sm.read());
                     out.insert(k.clone(), Value::map(merged));
                 }
             }
@@ -39,7 +39,7 @@ pub fn coalesce_values(defaults: &Map, user: &Map) -> Map {
             }
             Some(Value::Map(um)) => {
                 if let Value::Map(dm) = dv {
-                    let merged = coalesce_tables(um, dm);
+                    let merged = coalesce_tables(&um.read(), &dm.read());
                     out.insert(k.clone(), Value::map(merged));
                 }
             }

@@ -90,6 +90,7 @@ pub fn string_map(v: &Value, ctx: FieldCtx<'_>) -> Result<Vec<(String, String)>,
     match v {
         Value::Nil => Ok(Vec::new()),
         Value::Map(m) => m
+            .read()
             .iter()
             .map(|(k, val)| Ok((k.to_string(), string(val, ctx)?)))
             .collect(),
@@ -111,14 +112,14 @@ pub fn object_list<'v>(
     v: &'v Value,
     ctx: FieldCtx<'_>,
     go_type: &str,
-) -> Result<Vec<Option<&'v Map>>, DecodeError> {
+) -> Result<Vec<Option<crate::template::MapRead<'v>>>, DecodeError> {
     match v {
         Value::Nil => Ok(Vec::new()),
         Value::List(items) => items
             .iter()
             .map(|item| match item {
                 Value::Nil => Ok(None),
-                Value::Map(m) => Ok(Some(&**m)),
+                Value::Map(m) => Ok(Some(m.read())),
                 other => Err(mismatch(other, ctx, go_type.trim_start_matches("[]*"))),
             })
             .collect(),

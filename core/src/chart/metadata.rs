@@ -203,7 +203,7 @@ fn decode_dependencies(
     let items = godecode::object_list(v, ctx(struct_name, path), "[]*chart.Dependency")?;
     items
         .into_iter()
-        .map(|item| item.map(|m| Dependency::decode(m, path)).transpose())
+        .map(|item| item.map(|m| Dependency::decode(&m, path)).transpose())
         .collect()
 }
 
@@ -213,7 +213,7 @@ impl Metadata {
     pub fn decode_into(&mut self, doc: &Value) -> Result<(), DecodeError> {
         let map = match doc {
             Value::Nil => return Ok(()),
-            Value::Map(m) => m,
+            Value::Map(m) => m.read(),
             other => {
                 return Err(DecodeError(format!(
                     "json: cannot unmarshal {} into Go value of type chart.Metadata",
@@ -226,7 +226,7 @@ impl Metadata {
                 )));
             }
         };
-        for (field, v) in godecode::fields(map, METADATA_FIELDS) {
+        for (field, v) in godecode::fields(&map, METADATA_FIELDS) {
             let c = ctx("Metadata", field);
             match field {
                 "name" => self.name = godecode::string(v, c)?,
@@ -239,7 +239,7 @@ impl Metadata {
                     let items = godecode::object_list(v, c, "[]*chart.Maintainer")?;
                     self.maintainers = items
                         .into_iter()
-                        .map(|i| i.map(|m| Maintainer::decode(m, "maintainers")).transpose())
+                        .map(|i| i.map(|m| Maintainer::decode(&m, "maintainers")).transpose())
                         .collect::<Result<_, _>>()?;
                 }
                 "icon" => self.icon = godecode::string(v, c)?,
@@ -422,7 +422,7 @@ impl Lock {
                 ))
             };
         };
-        for (field, v) in godecode::fields(map, &["generated", "digest", "dependencies"]) {
+        for (field, v) in godecode::fields(&map.read(), &["generated", "digest", "dependencies"]) {
             let c = ctx("Lock", field);
             match field {
                 "generated" => lock.generated = godecode::string(v, c)?,

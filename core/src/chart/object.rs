@@ -89,7 +89,7 @@ impl Object for ChartObject {
 
     fn to_json_value(&self) -> Value {
         let mut m = match self.metadata.to_json_value() {
-            Value::Map(m) => (*m).clone(),
+            Value::Map(m) => m.into_map(),
             _ => Default::default(),
         };
         m.insert("IsRoot".into(), Value::Bool(self.is_root));

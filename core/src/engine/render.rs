@@ -23,7 +23,7 @@ use crate::chart::{Chart, ChartObject, Files};
 use crate::source::SourceId;
 use crate::template::lexer::Delims;
 use crate::template::set::{MissingKey, Options, TemplateSet, TraceEntry};
-use crate::template::{FuncTable, Map, Value};
+use crate::template::{FuncTable, Map, MapRef, Value};
 
 use super::capabilities::Capabilities;
 use super::host::{HelmHost, WARN_END, WARN_START};
@@ -129,7 +129,9 @@ struct Renderable {
     name: String,
     text: Arc<str>,
     base_path: String,
-    context: Arc<Map>,
+    /// Shared by the chart's templates and its parent's `.Subcharts`, as
+    /// in Helm: template changes to it are seen by later templates.
+    context: MapRef,
     delims: Delims,
 }
 
@@ -165,7 +167,7 @@ fn collect(
     ctx.insert("Capabilities".into(), top.capabilities.clone());
     ctx.insert("Values".into(), values);
     ctx.insert("Subcharts".into(), Value::map(subcharts));
-    let ctx = Arc::new(ctx);
+    let ctx = MapRef::new(ctx);
     let delims = chart_delims(chart);
     let library = chart.is_library();
     for t in &chart.templates {
@@ -208,8 +210,11 @@ pub fn render(
     caps: &Capabilities,
     opts: EngineOptions,
 ) -> Result<RenderedChart, RenderError> {
+    // Templates may change the values in place (`set`, `merge`); work on a
+    // copy so the caller's values stay as they were.
+    let values = Value::map(values.clone());
     let top = TopLevel {
-        values: Value::map(values.clone()),
+        values: values.deep_copy().unwrap_or(values),
         release: release.to_value(),
         capabilities: caps.to_value(),
     };
@@ -245,12 +250,12 @@ pub fn render(
         if is_partial(&t.name) {
             continue;
         }
-        let mut ctx = (*t.context).clone();
+        // Helm sets `.Template` in the chart's shared context map.
         let mut template = Map::new();
         template.insert("Name".into(), Value::str(&t.name));
         template.insert("BasePath".into(), Value::str(&t.base_path));
-        ctx.insert("Template".into(), Value::map(template));
-        let data = Value::map(ctx);
+        t.context.insert("Template".into(), Value::map(template));
+        let data = Value::Map(t.context.clone());
         let rendered = set
             .execute(&t.name, &data, &mut host)
             .map_err(|e| RenderError {

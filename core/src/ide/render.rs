@@ -335,7 +335,7 @@ fn collect(
             partial: base.starts_with('_'),
         });
     }
-    Value::Map(ctx)
+    Value::Map(crate::template::MapRef::new((*ctx).clone()))
 }
 
 /// The directory of a subchart: `charts/<name>` or any `charts/*` whose

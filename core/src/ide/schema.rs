@@ -167,7 +167,12 @@ pub fn to_json(v: &Value) -> Json {
         Value::String(s) => Json::String(s.to_string()),
         Value::Bytes(b) => Json::String(String::from_utf8_lossy(b).into_owned()),
         Value::List(l) => Json::Array(l.iter().map(to_json).collect()),
-        Value::Map(m) => Json::Object(m.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect()),
+        Value::Map(m) => Json::Object(
+            m.read()
+                .iter()
+                .map(|(k, v)| (k.to_string(), to_json(v)))
+                .collect(),
+        ),
         Value::Object(_) => Json::String(v.to_go_string()),
     }
 }

@@ -62,14 +62,14 @@ impl Layer {
             return Map::new();
         };
         let mut out = match lookup(&parsed.value, &self.scope) {
-            Some(Value::Map(m)) => (**m).clone(),
+            Some(Value::Map(m)) => m.snapshot(),
             _ => Map::new(),
         };
         if !self.scope.is_empty()
             && let Some(g @ Value::Map(_)) = parsed.value.get("global")
         {
             let merged = match out.get("global") {
-                Some(own) => merge(own, g),
+                Some(own) => merge(own, &g),
                 None => g.clone(),
             };
             out.insert(Str::from("global"), merged);
@@ -135,10 +135,10 @@ impl ValuesStack {
 }
 
 /// The value at a path of map keys.
-pub fn lookup<'a>(v: &'a Value, path: &[Str]) -> Option<&'a Value> {
-    let mut cur = v;
+pub fn lookup(v: &Value, path: &[Str]) -> Option<Value> {
+    let mut cur = v.clone();
     for k in path {
-        cur = cur.as_map()?.get(k)?;
+        cur = cur.get(k)?;
     }
     Some(cur)
 }
@@ -148,8 +148,8 @@ pub fn lookup<'a>(v: &'a Value, path: &[Str]) -> Option<&'a Value> {
 pub fn merge(base: &Value, over: &Value) -> Value {
     match (base, over) {
         (Value::Map(b), Value::Map(o)) => {
-            let mut out = (**b).clone();
-            for (k, v) in o.iter() {
+            let mut out = b.snapshot();
+            for (k, v) in o.read().iter() {
                 if v.is_nil() {
                     out.remove(k);
                     continue;

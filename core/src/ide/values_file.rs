@@ -76,8 +76,8 @@ pub fn describe_path(stack: &ValuesStack, path: &[Str], schema: Option<&Json>) -
     let mut md = String::new();
     match value {
         Some(v) => {
-            md.push_str(&format!("**.Values{dotted}** `{}`\n", type_label(v)));
-            md.push_str(&format!("```yaml\n{}\n```\n", yaml_text(v)));
+            md.push_str(&format!("**.Values{dotted}** `{}`\n", type_label(&v)));
+            md.push_str(&format!("```yaml\n{}\n```\n", yaml_text(&v)));
         }
         None => md.push_str(&format!("**.Values{dotted}** (removed by an override)\n")),
     }

@@ -29,7 +29,7 @@ pub fn read_meta(text: &str) -> ChartMeta {
         return ChartMeta::default();
     };
     let v = &parsed.value;
-    let s = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    let s = |v: Option<Value>| v.as_ref().and_then(Value::as_str).map(str::to_string);
     let delims = s(v.get("annotations").and_then(|a| a.get(DELIMS_ANNOTATION))).and_then(|d| {
         let mut parts = d.split_whitespace();
         match (parts.next(), parts.next(), parts.next()) {
@@ -39,6 +39,7 @@ pub fn read_meta(text: &str) -> ChartMeta {
     });
     let dependencies = v
         .get("dependencies")
+        .as_ref()
         .and_then(Value::as_list)
         .unwrap_or(&[])
         .iter()

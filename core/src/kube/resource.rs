@@ -203,7 +203,8 @@ pub fn value_to_json(v: &Value) -> Json {
         }
         Value::List(items) => Json::Array(items.iter().map(value_to_json).collect()),
         Value::Map(m) => Json::Object(
-            m.iter()
+            m.read()
+                .iter()
                 .map(|(k, v)| (k.to_string(), value_to_json(v)))
                 .collect(),
         ),

@@ -20,11 +20,7 @@ pub fn check(l: &mut Linter, dir: &Path) {
         Ok(r) => r,
         Err(e) => {
             let msg = crate::chart::loader::go_io_message_pub(&e);
-            l.add(
-                Severity::Error,
-                F,
-                format!("unable to parse YAML\n\t{msg}"),
-            );
+            l.add(Severity::Error, F, format!("unable to parse YAML\n\t{msg}"));
             return;
         }
     };

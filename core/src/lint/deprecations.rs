@@ -163,14 +163,19 @@ mod tests {
         // Recorded from `helm lint` 3.10.1.
         assert_eq!(
             deprecation_warning("extensions/v1beta1", "Ingress").as_deref(),
-            Some("extensions/v1beta1 Ingress is deprecated in v1.14+, unavailable in v1.22+; use networking.k8s.io/v1 Ingress")
+            Some(
+                "extensions/v1beta1 Ingress is deprecated in v1.14+, unavailable in v1.22+; use networking.k8s.io/v1 Ingress"
+            )
         );
         assert_eq!(
             deprecation_warning("policy/v1beta1", "PodSecurityPolicy").as_deref(),
             Some("policy/v1beta1 PodSecurityPolicy is deprecated in v1.21+, unavailable in v1.25+")
         );
         // Deprecated only after 1.25, or not a Kubernetes type: silent.
-        assert_eq!(deprecation_warning("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema"), None);
+        assert_eq!(
+            deprecation_warning("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema"),
+            None
+        );
         assert_eq!(deprecation_warning("example.com/v1beta1", "Ingress"), None);
         assert_eq!(deprecation_warning("apps/v1", "Deployment"), None);
     }

@@ -35,9 +35,7 @@ fn is_label(s: &str) -> bool {
     let b = s.as_bytes();
     let alnum = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit();
     match (b.first(), b.last()) {
-        (Some(&f), Some(&l)) => {
-            alnum(f) && alnum(l) && b.iter().all(|&c| alnum(c) || c == b'-')
-        }
+        (Some(&f), Some(&l)) => alnum(f) && alnum(l) && b.iter().all(|&c| alnum(c) || c == b'-'),
         _ => false,
     }
 }

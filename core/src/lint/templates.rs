@@ -286,9 +286,9 @@ fn decode_head(doc: &Value) -> Option<(Head, Option<String>)> {
             return Some((head, Some(e)));
         }
     };
-    let mut keys: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_ref(), v)).collect();
-    keys.sort_by(|a, b| a.0.cmp(b.0));
-    for (k, v) in keys {
+    let mut keys = map.entries();
+    keys.sort_by(|a, b| a.0.cmp(&b.0));
+    for (k, v) in &keys {
         match k.to_ascii_lowercase().as_str() {
             "apiversion" => {
                 let c = FieldCtx {
@@ -313,10 +313,9 @@ fn decode_head(doc: &Value) -> Option<(Head, Option<String>)> {
             "metadata" => match v {
                 Value::Nil => {}
                 Value::Map(meta) => {
-                    let mut inner: Vec<(&str, &Value)> =
-                        meta.iter().map(|(k, v)| (k.as_ref(), v)).collect();
-                    inner.sort_by(|a, b| a.0.cmp(b.0));
-                    for (k, v) in inner {
+                    let mut inner = meta.entries();
+                    inner.sort_by(|a, b| a.0.cmp(&b.0));
+                    for (k, v) in &inner {
                         let field = match k.to_ascii_lowercase().as_str() {
                             "name" => "Name",
                             "namespace" => "Namespace",
@@ -353,15 +352,24 @@ fn decode_head(doc: &Value) -> Option<(Head, Option<String>)> {
 fn list_annotations(content: &str) -> Result<(), String> {
     let doc = crate::manifest::parse_yaml_doc(content)
         .map_err(|e| format!("unable to parse YAML: {}", e.message))?;
-    let items = doc.get("items").and_then(Value::as_list);
-    for item in items.into_iter().flatten() {
+    let items = doc.get("items");
+    for item in items
+        .as_ref()
+        .and_then(Value::as_list)
+        .into_iter()
+        .flatten()
+    {
         let has = item
             .get("metadata")
             .and_then(|m| m.get("annotations"))
-            .and_then(Value::as_map)
-            .is_some_and(|a| a.contains_key("helm.sh/resource-policy"));
+            .is_some_and(|a| {
+                a.as_map_ref()
+                    .is_some_and(|m| m.contains_key("helm.sh/resource-policy"))
+            });
         if has {
-            return Err("Annotation 'helm.sh/resource-policy' within List objects are ignored".into());
+            return Err(
+                "Annotation 'helm.sh/resource-policy' within List objects are ignored".into(),
+            );
         }
     }
     Ok(())
@@ -373,12 +381,21 @@ mod tests {
 
     #[test]
     fn chunks_like_yaml_reader() {
-        assert_eq!(yaml_chunks("a: 1\n---\nb: 2\n"), vec![Ok("a: 1\n"), Ok("b: 2\n")]);
+        assert_eq!(
+            yaml_chunks("a: 1\n---\nb: 2\n"),
+            vec![Ok("a: 1\n"), Ok("b: 2\n")]
+        );
         assert_eq!(yaml_chunks("---\na: 1\n--- \n"), vec![Ok("a: 1\n")]);
         // Oracle-checked: a comment may follow `---`; other text is an error
         // that drops the document before it.
-        assert_eq!(yaml_chunks("a: 1\n---# c\nb: 2"), vec![Ok("a: 1\n"), Ok("b: 2")]);
-        assert_eq!(yaml_chunks("a: 1\n---foo\nb: 2"), vec![Err("foo"), Ok("b: 2")]);
+        assert_eq!(
+            yaml_chunks("a: 1\n---# c\nb: 2"),
+            vec![Ok("a: 1\n"), Ok("b: 2")]
+        );
+        assert_eq!(
+            yaml_chunks("a: 1\n---foo\nb: 2"),
+            vec![Err("foo"), Ok("b: 2")]
+        );
     }
 
     #[test]

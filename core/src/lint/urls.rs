@@ -30,9 +30,7 @@ fn split_scheme(raw: &str) -> Result<Option<(&str, &str)>, ()> {
 
 /// Characters Go accepts unescaped in a host name.
 fn host_char_ok(c: char) -> bool {
-    !c.is_ascii()
-        || c.is_ascii_alphanumeric()
-        || "-_.~!$&'()*+,;=:[]<>\"%".contains(c)
+    !c.is_ascii() || c.is_ascii_alphanumeric() || "-_.~!$&'()*+,;=:[]<>\"%".contains(c)
 }
 
 fn valid_escapes(s: &str) -> bool {
@@ -112,7 +110,9 @@ fn go_parse(raw: &str, via_request: bool) -> Option<GoUrl> {
     let mut host = String::new();
     if (!scheme.is_empty() || !via_request && !rest.starts_with("///")) && rest.starts_with("//") {
         let authority_and_path = &rest[2..];
-        let end = authority_and_path.find('/').unwrap_or(authority_and_path.len());
+        let end = authority_and_path
+            .find('/')
+            .unwrap_or(authority_and_path.len());
         let authority = &authority_and_path[..end];
         rest = &authority_and_path[end..];
         let host_port = match authority.rfind('@') {
@@ -128,7 +128,9 @@ fn go_parse(raw: &str, via_request: bool) -> Option<GoUrl> {
                 None => (host_port, ""),
             }
         };
-        if !port.is_empty() && !(port.starts_with(':') && port[1..].bytes().all(|b| b.is_ascii_digit())) {
+        if !port.is_empty()
+            && !(port.starts_with(':') && port[1..].bytes().all(|b| b.is_ascii_digit()))
+        {
             return None;
         }
         if !h.chars().all(host_char_ok) || !valid_escapes(h) {
@@ -197,7 +199,8 @@ fn email_shape() -> &'static Regex {
         // Local part: dot-separated atoms (or a quoted string); domain: one or
         // more labels, each followed by a dot, then a label that starts and
         // ends with a letter; an optional final dot.
-        let atom = r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u{A0}-\u{D7FF}\u{F900}-\u{FDCF}\u{FDF0}-\u{FFEF}]+";
+        let atom =
+            r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u{A0}-\u{D7FF}\u{F900}-\u{FDCF}\u{FDF0}-\u{FFEF}]+";
         let u = r"\u{A0}-\u{D7FF}\u{F900}-\u{FDCF}\u{FDF0}-\u{FFEF}";
         let label = format!(r"(?:[A-Za-z0-9{u}]|[A-Za-z0-9{u}][A-Za-z0-9\-._~{u}]*[A-Za-z0-9{u}])");
         let tld = format!(r"(?:[A-Za-z{u}]|[A-Za-z{u}][A-Za-z0-9\-_~{u}]*[A-Za-z{u}])");

@@ -102,7 +102,7 @@ fn to_go_string(v: &Value) -> Result<String, &'static str> {
 pub fn head_from_value(doc: &Value) -> Result<Head, String> {
     let map = match doc {
         Value::Nil => return Ok(Head::default()),
-        Value::Map(m) => m,
+        Value::Map(m) => m.read(),
         other => {
             return Err(format!(
                 "json: cannot unmarshal {} into Go value of type releaseutil.SimpleHead",
@@ -126,7 +126,7 @@ pub fn head_from_value(doc: &Value) -> Result<Head, String> {
                 None | Some(Value::Nil) => {}
                 Some(Value::Map(ann)) => {
                     let mut out = BTreeMap::new();
-                    for (k, v) in ann.iter() {
+                    for (k, v) in ann.read().iter() {
                         let s = to_go_string(v).map_err(|kind| {
                             unmarshal_error(kind, ".metadata.annotations", "string")
                         })?;
@@ -136,7 +136,7 @@ pub fn head_from_value(doc: &Value) -> Result<Head, String> {
                 }
                 Some(other) => {
                     return Err(unmarshal_error(
-                        json_kind(other),
+                        json_kind(&other),
                         ".metadata.annotations",
                         "map[string]string",
                     ));
@@ -146,7 +146,7 @@ pub fn head_from_value(doc: &Value) -> Result<Head, String> {
             // so `annotations` is checked before `name`.
             if let Some(v) = meta.get("name") {
                 md.name =
-                    to_go_string(v).map_err(|k| unmarshal_error(k, ".metadata.name", "string"))?;
+                    to_go_string(&v).map_err(|k| unmarshal_error(k, ".metadata.name", "string"))?;
             }
             head.metadata = Some(md);
         }

@@ -132,7 +132,7 @@ pub fn lock_yaml(lock: &Lock) -> Result<Vec<u8>, PackageError> {
         let generated = Timestamp::parse(&lock.generated)
             .map(|t| t.rfc3339_nano())
             .unwrap_or_else(|| lock.generated.clone());
-        std::sync::Arc::make_mut(m).insert("generated".into(), Value::str(&generated));
+        m.insert("generated".into(), Value::str(&generated));
     }
     crate::yaml::marshal(&v)
         .map(String::into_bytes)

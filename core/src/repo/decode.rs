@@ -99,6 +99,7 @@ pub fn string_map(
     match field(map, key) {
         None | Some(Value::Nil) => Ok(Default::default()),
         Some(Value::Map(m)) => m
+            .read()
             .iter()
             .map(|(k, v)| match v {
                 Value::String(s) => Ok((k.to_string(), s.to_string())),
@@ -110,10 +111,14 @@ pub fn string_map(
 }
 
 /// An object field as a map.
-pub fn object<'a>(v: &'a Value, path: &str, go_type: &str) -> Result<Option<&'a Map>, DecodeError> {
+pub fn object<'a>(
+    v: &'a Value,
+    path: &str,
+    go_type: &str,
+) -> Result<Option<crate::template::MapRead<'a>>, DecodeError> {
     match v {
         Value::Nil => Ok(None),
-        Value::Map(m) => Ok(Some(m)),
+        Value::Map(m) => Ok(Some(m.read())),
         other => Err(mismatch(other, path, go_type)),
     }
 }

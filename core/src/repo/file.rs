@@ -98,6 +98,7 @@ impl RepoFile {
         let Some(map) = decode::object(&doc, "File", "repo.File")? else {
             return Ok(f);
         };
+        let map = &*map;
         f.api_version = decode::string(map, "apiVersion", "File.apiVersion")?;
         let generated = decode::string(map, "generated", "File.generated")?;
         f.generated = Timestamp::parse(&generated).ok_or_else(|| {
@@ -110,7 +111,7 @@ impl RepoFile {
             Some(Value::List(items)) => {
                 for item in items.iter() {
                     if let Some(m) = decode::object(item, "File.repositories", "repo.Entry")? {
-                        f.repositories.push(Entry::decode(m)?);
+                        f.repositories.push(Entry::decode(&m)?);
                     }
                 }
             }

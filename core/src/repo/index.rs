@@ -56,7 +56,7 @@ impl ChartVersion {
     fn decode(map: &Map) -> Result<ChartVersion, DecodeError> {
         let mut metadata = Metadata::default();
         metadata
-            .decode_into(&Value::Map(std::sync::Arc::new(map.clone())))
+            .decode_into(&Value::map(map.clone()))
             .map_err(|e| {
                 DecodeError(format!(
                     "error unmarshaling JSON: while decoding JSON: {}",
@@ -170,7 +170,7 @@ impl IndexFile {
             decode::object(&doc, "IndexFile", "repo.IndexFile").map_err(|e| RepoError::msg(e.0))?;
         if let Some(map) = map {
             index
-                .decode_fields(map, source)
+                .decode_fields(&map, source)
                 .map_err(|e| RepoError::msg(e.0))?;
         }
         index.sort_entries();
@@ -188,7 +188,7 @@ impl IndexFile {
         if let Some(v) = decode::field(map, "serverInfo")
             && let Some(m) = decode::object(v, "IndexFile.serverInfo", "map[string]interface {}")?
         {
-            self.server_info = Some(m.clone());
+            self.server_info = Some((*m).clone());
         }
         let Some(entries) = decode::field(map, "entries") else {
             return Ok(());
@@ -217,7 +217,7 @@ impl IndexFile {
                 else {
                     continue;
                 };
-                let mut cv = ChartVersion::decode(m)?;
+                let mut cv = ChartVersion::decode(&m)?;
                 if cv.metadata.api_version.is_empty() {
                     cv.metadata.api_version = "v1".into();
                 }

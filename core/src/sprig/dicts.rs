@@ -2,16 +2,13 @@
 //! omit dig deepCopy` and the mergo-based `merge`/`mergeOverwrite` family.
 //!
 //! Go maps are references, so Sprig's `set`, `unset` and `merge*` change
-//! their first argument in place. Our values are immutable and shared;
-//! these functions return the updated map, and the engine is expected to
-//! write it back where the argument came from (see `docs/functions.md`).
-
-use std::sync::Arc;
+//! their first argument in place (every holder of the map sees it) and
+//! return it; `dict`, `pick`, `omit` and `deepCopy` make new maps.
 
 use super::conversion::strval;
 use super::defaults::empty;
 use super::{arg, arg_map, arg_str, map_key, string_list};
-use crate::template::{FuncError, FuncResult, FuncTable, Map, Signature, Ty, Value};
+use crate::template::{FuncError, FuncResult, FuncTable, Map, MapRef, Signature, Ty, Value};
 
 pub fn register(t: &mut FuncTable) {
     use Ty::{Any, String};
@@ -27,23 +24,23 @@ pub fn register(t: &mut FuncTable) {
     });
     t.add("get", Signature::fixed(&[M, String]), |a| {
         let (m, k) = (arg_map(a, 0)?, arg_str(a, 1)?);
-        Ok(m.and_then(|m| m.get(k).cloned())
-            .unwrap_or_else(|| Value::str("")))
+        Ok(m.and_then(|m| m.get(k)).unwrap_or_else(|| Value::str("")))
     });
     t.add("set", Signature::fixed(&[M, String, Any]), |a| {
         let k = arg_str(a, 1)?;
-        let mut m = owned_map(a, 0)?.ok_or_else(nil_map)?;
+        let m = arg_map(a, 0)?.ok_or_else(nil_map)?;
         m.insert(map_key(k), arg(a, 2).clone());
-        Ok(Value::map(m))
+        Ok(Value::Map(m.clone()))
     });
     t.add("unset", Signature::fixed(&[M, String]), |a| {
         let k = arg_str(a, 1)?;
-        match owned_map(a, 0)? {
-            Some(mut m) => {
+        match arg_map(a, 0)? {
+            Some(m) => {
                 m.remove(k);
-                Ok(Value::map(m))
+                Ok(Value::Map(m.clone()))
             }
-            None => Ok(Value::Map(Arc::new(crate::template::Map::new()))),
+            // `delete` on a nil map does nothing; the nil map prints as `map[]`.
+            None => Ok(Value::empty_map()),
         }
     });
     t.add("hasKey", Signature::fixed(&[M, String]), |a| {
@@ -64,7 +61,7 @@ pub fn register(t: &mut FuncTable) {
         let mut out = Vec::new();
         for i in 0..a.len() {
             if let Some(m) = arg_map(a, i)? {
-                out.extend(m.keys().map(|k| k.to_string()));
+                out.extend(m.read().keys().map(|k| k.to_string()));
             }
         }
         Ok(string_list(out))
@@ -72,7 +69,8 @@ pub fn register(t: &mut FuncTable) {
     t.add("values", Signature::fixed(&[M]), |a| {
         let m = arg_map(a, 0)?;
         Ok(Value::list(
-            m.map(|m| m.values().cloned().collect()).unwrap_or_default(),
+            m.map(|m| m.read().values().cloned().collect())
+                .unwrap_or_default(),
         ))
     });
     t.add("pick", Signature::variadic(&[M], String), |a| {
@@ -81,7 +79,7 @@ pub fn register(t: &mut FuncTable) {
         for i in 1..a.len() {
             let k = arg_str(a, i)?;
             if let Some(v) = m.and_then(|m| m.get(k)) {
-                out.insert(map_key(k), v.clone());
+                out.insert(map_key(k), v);
             }
         }
         Ok(Value::map(out))
@@ -103,21 +101,11 @@ pub fn register(t: &mut FuncTable) {
     t.add("mustMergeOverwrite", Signature::variadic(&[M], M), |a| {
         merge(a, true)
     });
-    // Values are immutable, so a copy is the value itself.
-    t.add("deepCopy", Signature::fixed(&[Any]), |a| match arg(a, 0) {
-        // copystructure reflects on the nil interface and Sprig panics.
-        Value::Nil => Err(FuncError::new(
-            "reflect: call of reflect.Value.Type on zero Value",
-        )),
-        v => Ok(v.clone()),
+    t.add("deepCopy", Signature::fixed(&[Any]), |a| {
+        deep_copy(arg(a, 0))
     });
     t.add("mustDeepCopy", Signature::fixed(&[Any]), |a| {
-        match arg(a, 0) {
-            Value::Nil => Err(FuncError::new(
-                "reflect: call of reflect.Value.Type on zero Value",
-            )),
-            v => Ok(v.clone()),
-        }
+        deep_copy(arg(a, 0))
     });
     t.add("dig", Signature::variadic(&[], Any), dig);
 }
@@ -127,7 +115,17 @@ fn nil_map() -> FuncError {
 }
 
 fn owned_map(a: &[Value], i: usize) -> Result<Option<Map>, FuncError> {
-    Ok(arg_map(a, i)?.cloned())
+    Ok(arg_map(a, i)?.map(MapRef::snapshot))
+}
+
+fn deep_copy(v: &Value) -> FuncResult {
+    match v {
+        // copystructure reflects on the nil interface and Sprig panics.
+        Value::Nil => Err(FuncError::new(
+            "reflect: call of reflect.Value.Type on zero Value",
+        )),
+        v => v.deep_copy().map_err(|e| FuncError::new(e.to_string())),
+    }
 }
 
 /// mergo's `isEmptyValue` on an `interface{}` map element.
@@ -135,57 +133,55 @@ fn mergo_empty(v: Option<&Value>) -> bool {
     v.is_none_or(empty)
 }
 
-/// mergo `deepMerge` of two `map[string]interface{}` (v0.3.12 semantics):
-/// missing or empty destination values take the source's; nested maps merge
-/// recursively; with `overwrite` the source wins except that a non-empty
-/// non-map destination is never replaced by a source map, and source nils
-/// only overwrite.
-fn merge_into(dst: &mut Map, src: &Map, overwrite: bool) {
-    for (k, sv) in src {
-        let dv = dst.get(k);
-        match sv {
+/// mergo `deepMerge` of two `map[string]interface{}` (v0.3.12 semantics),
+/// changing `dst` in place: missing or empty destination values take the
+/// source's (the same map or list, not a copy); nested maps merge
+/// recursively into the destination's own maps; with `overwrite` the
+/// source wins except that a non-empty non-map destination is never
+/// replaced by a source map, and source nils only overwrite.
+fn merge_into(dst: &MapRef, src: &MapRef, overwrite: bool) -> Result<(), FuncError> {
+    // Go recurses forever on a map that contains itself.
+    let _on_path = dst.enter().map_err(|e| FuncError::new(e.to_string()))?;
+    // Read the source first: it may be `dst` itself.
+    for (k, sv) in src.entries() {
+        let dv = dst.get(&k);
+        match &sv {
             Value::Nil => {
                 if overwrite {
-                    dst.insert(k.clone(), Value::Nil);
+                    dst.insert(k, Value::Nil);
                 }
             }
-            Value::Map(sm) => match dv {
+            Value::Map(sm) => match &dv {
                 Some(Value::Map(dm)) => {
-                    let mut merged = (**dm).clone();
-                    merge_into(&mut merged, sm, overwrite);
-                    if merged.is_empty() {
-                        dst.insert(k.clone(), sv.clone());
-                    } else {
-                        dst.insert(k.clone(), Value::map(merged));
+                    merge_into(dm, sm, overwrite)?;
+                    if dm.is_empty() {
+                        dst.insert(k, sv);
                     }
                 }
-                _ if !mergo_empty(dv) => {}
+                _ if !mergo_empty(dv.as_ref()) => {}
                 _ => {
-                    dst.insert(k.clone(), sv.clone());
+                    dst.insert(k, sv);
                 }
             },
-            Value::List(_) | Value::Bytes(_) => {
-                if overwrite || mergo_empty(dv) {
-                    dst.insert(k.clone(), sv.clone());
-                }
-            }
             _ => {
-                if overwrite || mergo_empty(dv) {
-                    dst.insert(k.clone(), sv.clone());
+                if overwrite || mergo_empty(dv.as_ref()) {
+                    dst.insert(k, sv);
                 }
             }
         }
     }
+    Ok(())
 }
 
 fn merge(a: &[Value], overwrite: bool) -> FuncResult {
-    let mut dst = owned_map(a, 0)?.unwrap_or_default();
+    // A nil destination becomes a new map (mergo sets the pointer).
+    let dst = arg_map(a, 0)?.cloned().unwrap_or_default();
     for i in 1..a.len() {
         if let Some(src) = arg_map(a, i)? {
-            merge_into(&mut dst, src, overwrite);
+            merge_into(&dst, src, overwrite)?;
         }
     }
-    Ok(Value::map(dst))
+    Ok(Value::Map(dst))
 }
 
 /// Go's message for a failed `x.(T)` type assertion on an `interface{}`.
@@ -212,15 +208,15 @@ fn dig(a: &[Value]) -> FuncResult {
         .map(|k| k.as_str().ok_or_else(|| assertion(k, "string")))
         .collect::<Result<_, _>>()?;
     for (i, k) in keys.iter().enumerate() {
-        let Some(step) = dict.get(*k) else {
+        let Some(step) = dict.get(k) else {
             return Ok(default.clone());
         };
         if i + 1 == keys.len() {
-            return Ok(step.clone());
+            return Ok(step);
         }
         dict = match step {
-            Value::Map(m) => m.clone(),
-            other => return Err(assertion(other, "map[string]interface {}")),
+            Value::Map(m) => m,
+            other => return Err(assertion(&other, "map[string]interface {}")),
         };
     }
     Ok(default.clone())

@@ -7,7 +7,7 @@
 //! reproduces Sprig's results and error texts, including the messages of the
 //! Go panics Sprig lets escape (text/template turns them into errors).
 
-use crate::template::{FuncError, FuncResult, FuncTable, Map, Str, Value};
+use crate::template::{FuncError, FuncResult, FuncTable, MapRef, Str, Value};
 
 pub mod certs;
 pub mod conversion;
@@ -92,7 +92,7 @@ pub(crate) fn arg_bool(args: &[Value], i: usize) -> Result<bool, FuncError> {
 }
 
 /// A `map[string]interface{}` argument; Go passes nil as a nil map.
-pub(crate) fn arg_map(args: &[Value], i: usize) -> Result<Option<&Map>, FuncError> {
+pub(crate) fn arg_map(args: &[Value], i: usize) -> Result<Option<&MapRef>, FuncError> {
     match arg(args, i) {
         Value::Map(m) => Ok(Some(m)),
         Value::Nil => Ok(None),

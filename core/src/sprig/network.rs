@@ -5,7 +5,7 @@
 use rand::RngExt;
 
 use super::{arg_map, arg_str, nil_deref};
-use crate::template::{FuncError, FuncResult, FuncTable, Map, Signature, Ty, Value};
+use crate::template::{FuncError, FuncResult, FuncTable, Map, MapRef, Signature, Ty, Value};
 
 pub fn register(t: &mut FuncTable) {
     t.add("urlParse", Signature::fixed(&[Ty::String]), url_parse);
@@ -380,7 +380,7 @@ fn url_parse(a: &[Value]) -> FuncResult {
 }
 
 /// Sprig `dictGetOrEmpty`: a string entry, "" when absent, a panic otherwise.
-fn dict_str(m: Option<&Map>, key: &str) -> Result<String, FuncError> {
+fn dict_str(m: Option<&MapRef>, key: &str) -> Result<String, FuncError> {
     match m.and_then(|m| m.get(key)) {
         None => Ok(String::new()),
         Some(Value::String(s)) => Ok(s.to_string()),

@@ -415,14 +415,16 @@ impl<'t> State<'t> {
                 }
             }
             Value::Map(m) => {
-                for (k, item) in m.iter() {
+                // Go's range sorts a snapshot of the entries first, so the
+                // body may change the map (and no lock is held meanwhile).
+                for (k, item) in m.entries() {
                     ran = true;
                     let flow = self.range_once(
                         ctx,
                         b,
                         body_mark,
-                        Val::concrete(Value::String(k.clone())),
-                        Val::iface(item.clone()),
+                        Val::concrete(Value::String(k)),
+                        Val::iface(item),
                     )?;
                     if flow == Flow::Break {
                         break;
@@ -813,7 +815,7 @@ impl<'t> State<'t> {
                     return Err(self.errorf(format!("{name} is not a method but has arguments")));
                 }
                 match m.get(name) {
-                    Some(v) => Ok(Val::iface(v.clone())),
+                    Some(v) => Ok(Val::iface(v)),
                     None => match self.set.options.missing_key {
                         MissingKey::Invalid => Ok(Val::invalid()),
                         MissingKey::Zero => Ok(Val::iface(Value::Nil)),
@@ -1183,9 +1185,9 @@ impl<'t> State<'t> {
         // Helm reads the caller's name and base path from the values.
         let template = vals.get("Template");
         let path_value = |key: &str| -> Option<Value> {
-            match template.and_then(|t| t.get(key)) {
+            match template.as_ref().and_then(|t| t.get(key)) {
                 Some(Value::Map(_)) | None => None,
-                Some(v) => Some(v.clone()),
+                Some(v) => Some(v),
             }
         };
         if path_value("BasePath").is_none() {
@@ -1398,8 +1400,8 @@ fn builtin_index(argv: &[Val]) -> Result<Val, String> {
                 }
             }
             Value::Map(m) => match &index.v {
-                Value::String(k) => match m.get(&**k) {
-                    Some(v) => Val::iface(v.clone()),
+                Value::String(k) => match m.get(k) {
+                    Some(v) => Val::iface(v),
                     None => Val::iface(Value::Nil),
                 },
                 Value::Nil => return Err("value is nil; should be of type string".into()),

@@ -364,8 +364,13 @@ impl Printer {
                 self.buf.push(']');
             }
             Value::Map(m) => {
+                let Ok(_on_path) = m.enter() else {
+                    // Go recurses until its stack runs out; we stop.
+                    self.buf.push_str("<cycle>");
+                    return;
+                };
                 self.buf.push_str("map[");
-                for (i, (k, val)) in m.iter().enumerate() {
+                for (i, (k, val)) in m.read().iter().enumerate() {
                     if i > 0 {
                         self.buf.push(' ');
                     }

@@ -6,10 +6,22 @@
 //! Sprig arithmetic are `int64`, template literals and `len` are `int`.
 //! Clones are cheap (strings, lists and maps are reference counted, never
 //! deep-copied on access); maps iterate in sorted key order as Go prints them.
+//!
+//! Maps have Go's reference semantics: a [`MapRef`] is a shared, mutable
+//! map, and every clone of it is the same map (`set`, `unset`, `merge` change
+//! it for every holder, as in Go). Strings and lists are immutable (no Sprig
+//! or Helm function changes a slice in place). Copy explicitly where Go
+//! copies ([`Value::deep_copy`], `dict`, values coalescing).
+//!
+//! A map can be made to contain itself (`set $m "self" $m`); every
+//! recursive walk either reports that as a [`CycleError`] or (for `%v`,
+//! `Debug` and `==`, which cannot fail) stops at the repeated map, so a
+//! cycle never overflows the stack or hangs.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::funcs::FuncError;
 use super::strconv;
@@ -17,8 +29,190 @@ use super::strconv;
 /// Immutable shared string.
 pub type Str = Arc<str>;
 
-/// Go's `map[string]interface{}`; `BTreeMap` gives Go's sorted print/range order.
+/// The entries of a Go `map[string]interface{}`; `BTreeMap` gives Go's
+/// sorted print/range order. A [`Value::Map`] holds one behind a [`MapRef`].
 pub type Map = BTreeMap<Str, Value>;
+
+/// Read access to a map's entries (a lock guard: keep it short, and never
+/// hold it while running template code or writing to the same map).
+pub type MapRead<'a> = RwLockReadGuard<'a, Map>;
+/// Write access to a map's entries (same rules as [`MapRead`]).
+pub type MapWrite<'a> = RwLockWriteGuard<'a, Map>;
+
+/// A Go map: shared, mutable identity. `clone` gives the same map (like
+/// copying a Go map variable); [`MapRef::deep_copy`] a new one.
+///
+/// Reads take an uncontended read lock (one atomic operation, about the
+/// cost of the `Arc` clone every read already does), which keeps values
+/// `Send + Sync` for the language server while giving Go's semantics.
+#[derive(Clone, Default)]
+pub struct MapRef(Arc<RwLock<Map>>);
+
+/// A map that (directly or through lists and other maps) contains itself.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a map contains itself (a cycle made with set or merge); it cannot be walked")]
+pub struct CycleError;
+
+impl MapRef {
+    pub fn new(map: Map) -> MapRef {
+        MapRef(Arc::new(RwLock::new(map)))
+    }
+
+    /// The entries, locked for reading.
+    pub fn read(&self) -> MapRead<'_> {
+        self.0.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The entries, locked for writing: changes are seen by every holder.
+    pub fn write(&self) -> MapWrite<'_> {
+        self.0.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The value at `key` (a cheap clone).
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.read().get(key).cloned()
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.read().contains_key(key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.read().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.read().is_empty()
+    }
+
+    /// Sets `key` in place (Go `m[key] = v`).
+    pub fn insert(&self, key: Str, value: Value) -> Option<Value> {
+        self.write().insert(key, value)
+    }
+
+    /// Deletes `key` in place (Go `delete(m, key)`).
+    pub fn remove(&self, key: &str) -> Option<Value> {
+        self.write().remove(key)
+    }
+
+    /// The keys, in sorted order, as of now.
+    pub fn keys(&self) -> Vec<Str> {
+        self.read().keys().cloned().collect()
+    }
+
+    /// The entries in sorted order as of now: what Go's `range` (which sorts
+    /// the keys and reads the values first) iterates over. Safe to use while
+    /// the loop body changes the map.
+    pub fn entries(&self) -> Vec<(Str, Value)> {
+        self.read()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// A shallow copy of the entries (nested maps stay shared).
+    pub fn snapshot(&self) -> Map {
+        self.read().clone()
+    }
+
+    /// The entries, without copying when this is the only holder.
+    pub fn into_map(self) -> Map {
+        match Arc::try_unwrap(self.0) {
+            Ok(lock) => lock.into_inner().unwrap_or_else(PoisonError::into_inner),
+            Err(shared) => MapRef(shared).snapshot(),
+        }
+    }
+
+    /// A new map with every nested map and list copied too (copystructure).
+    pub fn deep_copy(&self) -> Result<MapRef, CycleError> {
+        let _on_path = self.enter()?;
+        let snapshot = self.snapshot();
+        let mut out = Map::new();
+        for (k, v) in snapshot {
+            out.insert(k, v.deep_copy()?);
+        }
+        Ok(MapRef::new(out))
+    }
+
+    /// Whether both are the same Go map.
+    pub fn ptr_eq(&self, other: &MapRef) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// An address identifying this map while it lives.
+    pub fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as *const () as usize
+    }
+
+    /// Marks this map as being walked by the current thread until the guard
+    /// drops; fails if it already is (the walk has come back to it: a
+    /// cycle). Every recursive walk over values calls this on each map.
+    pub fn enter(&self) -> Result<WalkGuard, CycleError> {
+        let id = self.id();
+        ON_PATH.with(|p| {
+            let mut p = p.borrow_mut();
+            if p.contains(&id) {
+                Err(CycleError)
+            } else {
+                p.push(id);
+                Ok(WalkGuard { id })
+            }
+        })
+    }
+}
+
+thread_local! {
+    /// The maps the current thread's walks are inside (innermost last).
+    static ON_PATH: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Keeps a map marked as on the current walk's path (see [`MapRef::enter`]).
+#[must_use]
+pub struct WalkGuard {
+    id: usize,
+}
+
+impl Drop for WalkGuard {
+    fn drop(&mut self) {
+        ON_PATH.with(|p| {
+            let mut p = p.borrow_mut();
+            if let Some(pos) = p.iter().rposition(|x| *x == self.id) {
+                p.remove(pos);
+            }
+        });
+    }
+}
+
+impl fmt::Debug for MapRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.enter() {
+            Ok(_on_path) => f.debug_map().entries(self.read().iter()).finish(),
+            Err(_) => write!(f, "<cycle>"),
+        }
+    }
+}
+
+/// Go `reflect.DeepEqual` on maps (a map equals itself).
+impl PartialEq for MapRef {
+    fn eq(&self, other: &MapRef) -> bool {
+        if self.ptr_eq(other) {
+            return true;
+        }
+        let (Ok(_a), Ok(_b)) = (self.enter(), other.enter()) else {
+            // Back at a map already being compared: Go's DeepEqual treats
+            // a revisited pair as equal.
+            return true;
+        };
+        let (a, b) = (self.snapshot(), other.snapshot());
+        a == b
+    }
+}
+
+impl From<Map> for MapRef {
+    fn from(m: Map) -> MapRef {
+        MapRef::new(m)
+    }
+}
 
 /// A Go value as seen by a template.
 #[derive(Clone, Default)]
@@ -38,8 +232,8 @@ pub enum Value {
     Bytes(Arc<[u8]>),
     /// Go `[]interface{}`.
     List(Arc<Vec<Value>>),
-    /// Go `map[string]interface{}`.
-    Map(Arc<Map>),
+    /// Go `map[string]interface{}`: shared and mutable, see [`MapRef`].
+    Map(MapRef),
     /// A Go struct or pointer with fields and methods (`.Chart`, `.Files`, …).
     Object(Arc<dyn Object>),
 }
@@ -89,12 +283,13 @@ impl Value {
         Value::List(Arc::new(items))
     }
 
+    /// A new Go map holding `map`.
     pub fn map(map: Map) -> Value {
-        Value::Map(Arc::new(map))
+        Value::Map(MapRef::new(map))
     }
 
     pub fn empty_map() -> Value {
-        Value::Map(Arc::new(Map::new()))
+        Value::Map(MapRef::default())
     }
 
     pub fn is_nil(&self) -> bool {
@@ -160,10 +355,63 @@ impl Value {
         }
     }
 
-    pub fn as_map(&self) -> Option<&Map> {
+    /// A map's entries, locked for reading (see [`MapRead`]).
+    pub fn as_map(&self) -> Option<MapRead<'_>> {
+        match self {
+            Value::Map(m) => Some(m.read()),
+            _ => None,
+        }
+    }
+
+    /// The map itself (to keep, compare or change it).
+    pub fn as_map_ref(&self) -> Option<&MapRef> {
         match self {
             Value::Map(m) => Some(m),
             _ => None,
+        }
+    }
+
+    /// Runs `f` on a map's entries locked for writing; `None` when not a map.
+    pub fn with_map_mut<R>(&self, f: impl FnOnce(&mut Map) -> R) -> Option<R> {
+        match self {
+            Value::Map(m) => Some(f(&mut m.write())),
+            _ => None,
+        }
+    }
+
+    /// A copy sharing nothing mutable with `self` (Go's copystructure, as
+    /// Sprig's `deepCopy` and Helm's values copies do).
+    pub fn deep_copy(&self) -> Result<Value, CycleError> {
+        match self {
+            Value::Map(m) => Ok(Value::Map(m.deep_copy()?)),
+            Value::List(l) if l.iter().any(Value::has_map) => Ok(Value::list(
+                l.iter().map(Value::deep_copy).collect::<Result<_, _>>()?,
+            )),
+            other => Ok(other.clone()),
+        }
+    }
+
+    /// Whether a map occurs in this value (directly or inside lists).
+    fn has_map(&self) -> bool {
+        match self {
+            Value::Map(_) => true,
+            Value::List(l) => l.iter().any(Value::has_map),
+            _ => false,
+        }
+    }
+
+    /// Fails if a map in this value contains itself.
+    pub fn check_acyclic(&self) -> Result<(), CycleError> {
+        match self {
+            Value::Map(m) => {
+                let _on_path = m.enter()?;
+                for v in m.read().values() {
+                    v.check_acyclic()?;
+                }
+                Ok(())
+            }
+            Value::List(l) => l.iter().try_for_each(Value::check_acyclic),
+            _ => Ok(()),
         }
     }
 
@@ -174,9 +422,12 @@ impl Value {
         }
     }
 
-    /// Map lookup; `None` when not a map or the key is absent.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.as_map().and_then(|m| m.get(key))
+    /// Map lookup (a cheap clone); `None` when not a map or the key is absent.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        match self {
+            Value::Map(m) => m.get(key),
+            _ => None,
+        }
     }
 
     /// Go `%v` formatting.
@@ -210,8 +461,13 @@ impl Value {
                 out.push(']');
             }
             Value::Map(map) => {
+                let Ok(_on_path) = map.enter() else {
+                    // Go would recurse until its stack limit; we stop.
+                    out.push_str("<cycle>");
+                    return;
+                };
                 out.push_str("map[");
-                for (i, (k, v)) in map.iter().enumerate() {
+                for (i, (k, v)) in map.read().iter().enumerate() {
                     if i > 0 {
                         out.push(' ');
                     }
@@ -244,7 +500,7 @@ impl fmt::Debug for Value {
             Value::String(s) => write!(f, "{s:?}"),
             Value::Bytes(b) => write!(f, "bytes{b:?}"),
             Value::List(l) => f.debug_list().entries(l.iter()).finish(),
-            Value::Map(m) => f.debug_map().entries(m.iter()).finish(),
+            Value::Map(m) => write!(f, "{m:?}"),
             Value::Object(o) => write!(f, "{o:?}"),
         }
     }
@@ -262,7 +518,7 @@ impl PartialEq for Value {
             (Value::String(a), Value::String(b)) => a == b,
             (Value::Bytes(a), Value::Bytes(b)) => a == b,
             (Value::List(a), Value::List(b)) => Arc::ptr_eq(a, b) || a == b,
-            (Value::Map(a), Value::Map(b)) => Arc::ptr_eq(a, b) || a == b,
+            (Value::Map(a), Value::Map(b)) => a == b,
             (Value::Object(a), Value::Object(b)) => {
                 Arc::ptr_eq(a, b)
                     || (a.type_name() == b.type_name() && a.to_json_value() == b.to_json_value())

@@ -32,7 +32,7 @@ impl Node {
             .map(Node::from_chart)
             .collect();
         let values = match &chart.values {
-            Value::Map(m) => from_map(m),
+            Value::Map(m) => from_map(&m.read()),
             _ => new_map(),
         };
         Node {
@@ -73,6 +73,7 @@ fn go_fmt_t(v: &Value) -> String {
         Value::Nil => "%!t(<nil>)".into(),
         Value::Map(m) => {
             let items: Vec<String> = m
+                .read()
                 .iter()
                 .map(|(k, v)| format!("%!t(string={k}):{}", go_fmt_t(v)))
                 .collect();

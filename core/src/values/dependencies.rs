@@ -184,7 +184,7 @@ fn process_conditions(c: &mut Node, cvals: &Map, cpath: &str, log: &mut Log) {
             }
             if let Some(vv) = path_value(cvals, &format!("{cpath}{cond}")) {
                 if let Value::Bool(b) = vv {
-                    r.enabled = *b;
+                    r.enabled = b;
                     break;
                 }
                 log.push(format!(
@@ -268,8 +268,8 @@ fn process_import_values(c: &mut Node, log: &mut Log) -> Result<(), ValuesError>
         for riv in &import_values {
             match riv {
                 Value::Map(iv) => {
-                    let child = import_string(iv, "child")?;
-                    let parent = import_string(iv, "parent")?;
+                    let child = import_string(&iv.read(), "child")?;
+                    let parent = import_string(&iv.read(), "parent")?;
                     let mut m = Map::new();
                     m.insert("child".into(), Value::str(&child));
                     m.insert("parent".into(), Value::str(&parent));

@@ -29,7 +29,7 @@ impl G {
 
     pub fn from_value(v: &Value) -> G {
         match v {
-            Value::Map(m) => G::Map(from_map(m)),
+            Value::Map(m) => G::Map(from_map(&m.read())),
             other => G::Other(other.clone()),
         }
     }

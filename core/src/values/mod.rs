@@ -45,11 +45,11 @@ pub(crate) fn go_type_for_assertion(v: &Value) -> &str {
 }
 
 /// Helm's `Values.Table`: the map at a dotted path, or `"seg" is not a table`.
-pub fn table<'a>(values: &'a Map, path: &str) -> Result<&'a Map, String> {
-    let mut cur = values;
+pub fn table(values: &Map, path: &str) -> Result<Map, String> {
+    let mut cur = values.clone();
     for seg in path.split('.') {
         match cur.get(seg) {
-            Some(Value::Map(m)) => cur = m,
+            Some(Value::Map(m)) => cur = m.snapshot(),
             _ => {
                 return Err(format!(
                     "{} is not a table",
@@ -62,14 +62,14 @@ pub fn table<'a>(values: &'a Map, path: &str) -> Result<&'a Map, String> {
 }
 
 /// Helm's `Values.PathValue`: a non-map value at a dotted path.
-pub fn path_value<'a>(values: &'a Map, path: &str) -> Option<&'a Value> {
+pub fn path_value(values: &Map, path: &str) -> Option<Value> {
     let (parent, key) = match path.rsplit_once('.') {
         Some((p, k)) => (table(values, p).ok()?, k),
-        None => (values, path),
+        None => (values.clone(), path),
     };
     match parent.get(key) {
         Some(Value::Map(_)) | None => None,
-        Some(v) => Some(v),
+        Some(v) => Some(v.clone()),
     }
 }
 
@@ -77,7 +77,7 @@ pub fn path_value<'a>(values: &'a Map, path: &str) -> Option<&'a Value> {
 /// semantics; a null document is an empty map.
 pub fn parse_values_document(text: &str) -> Result<Map, ParseValuesError> {
     match crate::chart::yaml_bridge::parse_values(text) {
-        Ok(Value::Map(m)) => Ok((*m).clone()),
+        Ok(Value::Map(m)) => Ok(m.into_map()),
         Ok(Value::Nil) => Ok(Map::new()),
         Ok(other) => Err(ParseValuesError::NotAMap(json_kind(&other))),
         Err(e) => Err(ParseValuesError::Yaml(e)),

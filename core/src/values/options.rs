@@ -104,7 +104,7 @@ pub fn merge_maps(a: &Map, b: &Map) -> Map {
         if let Value::Map(bm) = v
             && let Some(Value::Map(am)) = out.get(k)
         {
-            let merged = merge_maps(am, bm);
+            let merged = merge_maps(&am.read(), &bm.read());
             out.insert(k.clone(), Value::map(merged));
             continue;
         }

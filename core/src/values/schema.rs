@@ -76,12 +76,11 @@ fn collect(chart: &Chart, values: &Map, out: &mut String, problems: &mut Vec<Sch
         }
     }
     for sub in &chart.dependencies {
-        let empty = Map::new();
         let sub_values = match values.get(sub.name()) {
-            Some(Value::Map(m)) => m,
-            _ => &empty,
+            Some(Value::Map(m)) => m.snapshot(),
+            _ => Map::new(),
         };
-        collect(sub, sub_values, out, problems);
+        collect(sub, &sub_values, out, problems);
     }
 }
 
@@ -125,7 +124,8 @@ pub fn values_to_json(v: &Value) -> serde_json::Value {
         }
         Value::List(l) => serde_json::Value::Array(l.iter().map(values_to_json).collect()),
         Value::Map(m) => serde_json::Value::Object(
-            m.iter()
+            m.read()
+                .iter()
                 .map(|(k, v)| (k.to_string(), values_to_json(v)))
                 .collect(),
         ),

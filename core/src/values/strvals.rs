@@ -180,7 +180,7 @@ impl Parser<'_, '_> {
                 // '.': descend into (or create) a map.
                 let mut inner = match data.get(k.as_str()) {
                     None => Map::new(),
-                    Some(Value::Map(m)) => (**m).clone(),
+                    Some(Value::Map(m)) => m.snapshot(),
                     Some(other) => return Err(assertion(other, MAP_T)),
                 };
                 let e = self.key(&mut inner);
@@ -306,7 +306,7 @@ impl Parser<'_, '_> {
             _ => {
                 // '.': a map inside the list.
                 let mut inner = match list.get(i as usize) {
-                    Some(Value::Map(m)) => (**m).clone(),
+                    Some(Value::Map(m)) => m.snapshot(),
                     _ => Map::new(),
                 };
                 if let Some(slot) = list.get_mut(i as usize)
@@ -543,7 +543,7 @@ fn literal_key(chars: &[char], pos: usize, data: &mut Map) -> Result<usize, Strv
         Some('.') => {
             let mut inner = match data.get(k.as_str()) {
                 None => Map::new(),
-                Some(Value::Map(m)) => (**m).clone(),
+                Some(Value::Map(m)) => m.snapshot(),
                 Some(other) => {
                     return Err(StrvalsError(format!(
                         "key {} has no value (not a map, but {})",
@@ -593,7 +593,7 @@ fn literal_key(chars: &[char], pos: usize, data: &mut Map) -> Result<usize, Strv
                 }
                 Some('.') => {
                     let mut inner = match list.get(i.max(0) as usize) {
-                        Some(Value::Map(m)) => (**m).clone(),
+                        Some(Value::Map(m)) => m.snapshot(),
                         _ => Map::new(),
                     };
                     let end = literal_key(chars, pos2, &mut inner)?;

@@ -72,6 +72,8 @@ fn json_round_trip(v: &Value) -> Result<Node, JsonError> {
                 .collect::<Result<Vec<_>, _>>()?,
         ),
         Value::Map(map) => {
+            let _on_path = map.enter().map_err(|_| JsonError::cycle())?;
+            let map = map.read();
             let mut pairs = Vec::with_capacity(map.len());
             for (k, v) in map.iter() {
                 pairs.push((reread_json_string(k)?, json_round_trip(v)?));

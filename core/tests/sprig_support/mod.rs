@@ -527,7 +527,7 @@ fn walk(base: &Value, path: &[String]) -> Result<Value, String> {
     let mut v = base.clone();
     for p in path {
         v = match &v {
-            Value::Map(m) => m.get(p.as_str()).cloned().unwrap_or(Value::Nil),
+            Value::Map(m) => m.get(p.as_str()).unwrap_or(Value::Nil),
             Value::Object(o) => match o.field(p) {
                 Some(v) => v,
                 None => match o.call_method(p, &[]) {

@@ -140,7 +140,10 @@ const LINT_CASES: &[(&str, &str)] = &[
     ("schema", "lint-schema"),
     ("schema-set", "lint-schema --set replicas=3,image=x,name=a"),
     ("subcharts", "lint-subcharts --with-subcharts"),
-    ("several", "lint-subcharts lint-schema missing-chart --strict"),
+    (
+        "several",
+        "lint-subcharts lint-schema missing-chart --strict",
+    ),
     (
         "quiet-several",
         "lint-types delims-braces missing-chart --quiet",
@@ -167,8 +170,8 @@ fn lint_matches_helm() {
             std::fs::read_to_string(goldens.join(format!("{id}.{ext}")))
                 .unwrap_or_else(|e| panic!("golden {id}.{ext}: {e}"))
         };
-        let stdout = String::from_utf8_lossy(&out.stdout)
-            .replace(&charts.display().to_string(), "<CHARTS>");
+        let stdout =
+            String::from_utf8_lossy(&out.stdout).replace(&charts.display().to_string(), "<CHARTS>");
         let stderr = String::from_utf8_lossy(&out.stderr);
         let status = out.status.code().unwrap_or(-1).to_string();
         for (what, golden, ours) in [
