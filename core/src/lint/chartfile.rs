@@ -108,12 +108,11 @@ fn version(m: &Metadata) -> Result<(), String> {
     let Ok(v) = Version::parse(&m.version) else {
         return Err(format!("version '{}' is not a valid SemVer", m.version));
     };
-    if let Ok(c) = Constraints::parse(">0.0.0-0") {
-        if let Err(msgs) = c.validate(&v) {
-            if let Some(first) = msgs.first() {
-                return Err(format!("version {first}"));
-            }
-        }
+    if let Ok(c) = Constraints::parse(">0.0.0-0")
+        && let Err(msgs) = c.validate(&v)
+        && let Some(first) = msgs.first()
+    {
+        return Err(format!("version {first}"));
     }
     Ok(())
 }

@@ -202,10 +202,10 @@ pub fn check_rendered(l: &mut Linter, path: &str, content: &str) {
                 ),
             );
         }
-        if head.kind == "List" {
-            if let Err(m) = list_annotations(content) {
-                l.add(Severity::Error, path, m);
-            }
+        if head.kind == "List"
+            && let Err(m) = list_annotations(content)
+        {
+            l.add(Severity::Error, path, m);
         }
     }
 }

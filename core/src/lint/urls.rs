@@ -58,10 +58,8 @@ fn go_parse(raw: &str, via_request: bool) -> Option<GoUrl> {
         return None;
     }
     let mut rest = raw;
-    if !via_request {
-        if let Some(i) = rest.find('#') {
-            rest = &rest[..i];
-        }
+    if !via_request && let Some(i) = rest.find('#') {
+        rest = &rest[..i];
     }
     if rest.is_empty() {
         return if via_request {
@@ -128,9 +126,9 @@ fn go_parse(raw: &str, via_request: bool) -> Option<GoUrl> {
                 None => (host_port, ""),
             }
         };
-        if !port.is_empty()
-            && !(port.starts_with(':') && port[1..].bytes().all(|b| b.is_ascii_digit()))
-        {
+        let port_ok = port.is_empty()
+            || port.starts_with(':') && port[1..].bytes().all(|b| b.is_ascii_digit());
+        if !port_ok {
             return None;
         }
         if !h.chars().all(host_char_ok) || !valid_escapes(h) {
