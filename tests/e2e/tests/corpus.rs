@@ -11,8 +11,6 @@ use chart_e2e::{bin, report_missing_shared, shared_dir};
 const KNOWN_FAILING: &[&str] = &[
     // To diagnose (after map reference semantics landed).
     "bitnami-apache-default",
-    // Go RE2 accepts `[\w-\.]` (`-` after a class escape is literal); Rust regex rejects it.
-    "argo-cd-ha-ingress",
 ];
 
 /// Number of cases in the public corpus, reported when it is absent.
