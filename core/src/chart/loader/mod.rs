@@ -181,17 +181,24 @@ pub fn parse_chartfile(data: &[u8]) -> Result<crate::chart::metadata::Metadata, 
 
 /// Classifies files into a chart and loads subcharts, as `loader.LoadFiles`.
 pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
+    load_shared(
+        files
+            .into_iter()
+            .map(|f| (f.name, Arc::from(f.data)))
+            .collect(),
+    )
+}
+
+/// [`load_files`] on shared buffers, so subcharts (recursively) reuse the
+/// parent's file data instead of copying it at every level.
+fn load_shared(files: Vec<(String, Arc<[u8]>)>) -> Result<Chart, LoadError> {
     let mut c = Chart {
         values: Value::empty_map(),
         ..Chart::default()
     };
     let mut have_metadata = false;
-    let mut subcharts: std::collections::BTreeMap<String, Vec<BufferedFile>> = Default::default();
-
-    let files: Vec<(String, Arc<[u8]>)> = files
-        .into_iter()
-        .map(|f| (f.name, Arc::from(f.data)))
-        .collect();
+    let mut subcharts: std::collections::BTreeMap<String, Vec<(String, Arc<[u8]>)>> =
+        Default::default();
 
     // Chart.yaml first, wherever it sits in the list.
     for (name, data) in &files {
@@ -250,10 +257,10 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
                 }
                 let rest = &n["charts/".len()..];
                 let cname = rest.split('/').next().unwrap_or(rest).to_string();
-                subcharts.entry(cname).or_default().push(BufferedFile {
-                    name: rest.to_string(),
-                    data: data.to_vec(),
-                });
+                subcharts
+                    .entry(cname)
+                    .or_default()
+                    .push((rest.to_string(), data));
             }
             _ => c.files.push(File::new(name, data)),
         }
@@ -272,27 +279,24 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
         }
         let result = if go_ext(&n) == ".tgz" {
             match files.first() {
-                Some(f) if f.name == n => load_archive_bytes(&f.data),
-                Some(f) => {
+                Some((name, data)) if *name == n => load_archive_bytes(data),
+                Some((name, _)) => {
                     return Err(LoadError::msg(format!(
-                        "error unpacking tar in {}: expected {n}, got {}",
+                        "error unpacking tar in {}: expected {n}, got {name}",
                         c.name(),
-                        f.name
                     )));
                 }
                 None => continue,
             }
         } else {
-            let buff: Vec<BufferedFile> = files
+            let buff: Vec<(String, Arc<[u8]>)> = files
                 .into_iter()
-                .filter_map(|f| {
-                    f.name.split_once('/').map(|(_, rest)| BufferedFile {
-                        name: rest.to_string(),
-                        data: f.data,
-                    })
+                .filter_map(|(name, data)| {
+                    name.split_once('/')
+                        .map(|(_, rest)| (rest.to_string(), data))
                 })
                 .collect();
-            load_files(buff)
+            load_shared(buff)
         };
         match result {
             Ok(sc) => c.dependencies.push(sc),
