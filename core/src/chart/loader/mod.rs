@@ -189,16 +189,18 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
     )
 }
 
+/// A chart file: name and shared contents.
+type SharedFile = (String, Arc<[u8]>);
+
 /// [`load_files`] on shared buffers, so subcharts (recursively) reuse the
 /// parent's file data instead of copying it at every level.
-fn load_shared(files: Vec<(String, Arc<[u8]>)>) -> Result<Chart, LoadError> {
+fn load_shared(files: Vec<SharedFile>) -> Result<Chart, LoadError> {
     let mut c = Chart {
         values: Value::empty_map(),
         ..Chart::default()
     };
     let mut have_metadata = false;
-    let mut subcharts: std::collections::BTreeMap<String, Vec<(String, Arc<[u8]>)>> =
-        Default::default();
+    let mut subcharts: std::collections::BTreeMap<String, Vec<SharedFile>> = Default::default();
 
     // Chart.yaml first, wherever it sits in the list.
     for (name, data) in &files {
@@ -289,7 +291,7 @@ fn load_shared(files: Vec<(String, Arc<[u8]>)>) -> Result<Chart, LoadError> {
                 None => continue,
             }
         } else {
-            let buff: Vec<(String, Arc<[u8]>)> = files
+            let buff: Vec<SharedFile> = files
                 .into_iter()
                 .filter_map(|(name, data)| {
                     name.split_once('/')
