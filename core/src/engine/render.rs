@@ -127,7 +127,8 @@ pub fn chart_delims(chart: &Chart) -> Delims {
 
 struct Renderable {
     name: String,
-    text: Arc<str>,
+    /// The chart file's bytes, shared (big CRD templates are not copied).
+    text: Arc<[u8]>,
     base_path: String,
     /// Shared by the chart's templates and its parent's `.Subcharts`, as
     /// in Helm: template changes to it are seen by later templates.
@@ -177,7 +178,7 @@ fn collect(
         }
         out.push(Renderable {
             name: format!("{full_path}/{}", t.name),
-            text: Arc::from(t.text().as_ref()),
+            text: t.data.clone(),
             base_path: format!("{full_path}/templates"),
             context: ctx.clone(),
             delims: delims.clone(),
@@ -232,13 +233,18 @@ pub fn render(
     };
     let mut set = TemplateSet::with_options(helm_funcs(), options);
     for (i, t) in tpls.iter().enumerate() {
-        set.add(&t.name, &t.text, &t.delims, SourceId(i as u32 + 1))
-            .map_err(|e| RenderError {
-                message: e.helm_message(),
-                template: t.name.clone(),
-                location: Some(format!("{}:{}", e.name, e.line)),
-                log: Vec::new(),
-            })?;
+        set.add(
+            &t.name,
+            &String::from_utf8_lossy(&t.text),
+            &t.delims,
+            SourceId(i as u32 + 1),
+        )
+        .map_err(|e| RenderError {
+            message: e.helm_message(),
+            template: t.name.clone(),
+            location: Some(format!("{}:{}", e.name, e.line)),
+            log: Vec::new(),
+        })?;
     }
     let set = Arc::new(set);
     let mut host = HelmHost {
