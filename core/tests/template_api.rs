@@ -482,3 +482,78 @@ fn template_set_is_shareable_across_threads() {
         assert_eq!(h.join().unwrap(), "x!");
     }
 }
+
+/// Go maps are references: a template's `set` on `.Values` is seen by the
+/// templates Helm renders after it (subcharts first, then reverse lexical
+/// order), a subchart's `.Values` is its parent's `.Values.<name>`, and an
+/// empty `.Files.Glob` is false. Expected output recorded from Helm 3.10.1.
+#[test]
+fn template_changes_to_values_are_seen_by_later_templates() {
+    use chart_core::engine::{Capabilities, EngineOptions, ReleaseOptions, render};
+    let dir = std::env::temp_dir().join(format!("maps-order-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let files: &[(&str, &str)] = &[
+        ("Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        ("values.yaml", "sub:\n  greeting: hi\nlist: [1]\n"),
+        ("files/x.txt", "hello\n"),
+        (
+            "charts/sub/Chart.yaml",
+            "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+        ),
+        (
+            "charts/sub/templates/s.yaml",
+            "{{- $_ := set .Values \"fromSub\" .Values.greeting }}\nsub: {{ .Values | toJson }}\n",
+        ),
+        (
+            "templates/b.yaml",
+            "{{- $_ := set .Values \"fromB\" (dict \"n\" 1) }}\n{{- $_ := set .Values.sub \"fromB\" true }}\nb: {{ .Values.sub | toJson }}\n",
+        ),
+        (
+            "templates/a.yaml",
+            "a: {{ .Values | toJson }}\nglob-empty: {{ if .Files.Glob \"nope/*\" }}truthy{{ else }}falsy{{ end }}\nglob-some: {{ if .Files.Glob \"files/*\" }}truthy{{ else }}falsy{{ end }}\nfiles: {{ if .Files }}truthy{{ else }}falsy{{ end }}\nsubcharts: {{ .Subcharts.sub.Values | toJson }}\n",
+        ),
+    ];
+    for (path, text) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let mut chart = chart_core::chart::load(&dir).unwrap();
+    let mut log = Vec::new();
+    let values =
+        chart_core::values::dependencies::process_and_coalesce(&mut chart, &Map::new(), &mut log)
+            .unwrap();
+    let release = ReleaseOptions {
+        name: "x".into(),
+        namespace: "default".into(),
+        revision: 1,
+        is_install: true,
+        is_upgrade: false,
+    };
+    let rendered = render(
+        &chart,
+        &values,
+        &release,
+        &Capabilities::default(),
+        EngineOptions::default(),
+    )
+    .unwrap();
+    let text = |name: &str| rendered.files[name].text.trim().to_string();
+    assert_eq!(
+        text("c/charts/sub/templates/s.yaml"),
+        r#"sub: {"fromSub":"hi","global":{},"greeting":"hi"}"#
+    );
+    assert_eq!(
+        text("c/templates/a.yaml"),
+        r#"a: {"fromB":{"n":1},"list":[1],"sub":{"fromB":true,"fromSub":"hi","global":{},"greeting":"hi"}}
+glob-empty: falsy
+glob-some: truthy
+files: truthy
+subcharts: {"fromB":true,"fromSub":"hi","global":{},"greeting":"hi"}"#
+    );
+    assert_eq!(
+        text("c/templates/b.yaml"),
+        r#"b: {"fromB":true,"fromSub":"hi","global":{},"greeting":"hi"}"#
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

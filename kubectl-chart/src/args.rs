@@ -73,6 +73,16 @@ pub struct GlobalArgs {
 
 #[allow(dead_code)] // used by the cluster commands
 impl GlobalArgs {
+    /// Helm's repository settings from `--repository-config`/`--repository-cache`.
+    pub fn repo_settings(&self) -> chart_core::repo::RepoSettings {
+        let mut s = chart_core::repo::RepoSettings::with_overrides(
+            self.repository_config.as_deref(),
+            self.repository_cache.as_deref(),
+        );
+        s.debug = self.debug;
+        s
+    }
+
     /// The namespace in effect (`-n`, `$HELM_NAMESPACE`, else `default`).
     /// Helm also reads the kubeconfig context's namespace; without a
     /// kubeconfig that is `default`.
@@ -194,6 +204,25 @@ pub struct ChartPathArgs {
     pub devel: bool,
 }
 
+impl ChartPathArgs {
+    /// The library's chart location options.
+    pub fn options(&self) -> chart_core::repo::ChartPathOptions {
+        chart_core::repo::ChartPathOptions {
+            version: self.version.clone().unwrap_or_default(),
+            devel: self.devel,
+            repo_url: self.repo.clone().unwrap_or_default(),
+            username: self.username.clone().unwrap_or_default(),
+            password: self.password.clone().unwrap_or_default(),
+            pass_credentials_all: self.pass_credentials,
+            ca_file: self.ca_file.clone().unwrap_or_default(),
+            cert_file: self.cert_file.clone().unwrap_or_default(),
+            key_file: self.key_file.clone().unwrap_or_default(),
+            insecure_skip_tls_verify: self.insecure_skip_tls_verify,
+            verify: self.verify,
+        }
+    }
+}
+
 /// The flags `helm install` and `helm template` share.
 #[derive(Args, Debug, Clone, Default)]
 pub struct InstallFlags {
@@ -212,9 +241,9 @@ pub struct InstallFlags {
     /// if set, the installation process will not validate rendered templates against the Kubernetes OpenAPI Schema
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
     pub disable_openapi_validation: bool,
-    /// simulate an install
-    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
-    pub dry_run: bool,
+    /// simulate an install (`--dry-run` or `=client`: no cluster lookups; `=server`: with them)
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "client", default_value = "none")]
+    pub dry_run: String,
     /// generate the name (and omit the NAME parameter)
     #[arg(short = 'g', long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
     pub generate_name: bool,
@@ -252,4 +281,39 @@ pub struct InstallFlags {
     pub values: ValuesArgs,
     #[command(flatten)]
     pub chart: ChartPathArgs,
+}
+
+impl InstallFlags {
+    /// `--dry-run[=…]`.
+    pub fn dry_run(&self) -> anyhow::Result<chart_core::action::DryRun> {
+        chart_core::action::DryRun::parse(&self.dry_run).map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    /// `--post-renderer` and its arguments, resolved as Helm does when it
+    /// reads the flag.
+    pub fn post_renderer(
+        &self,
+    ) -> anyhow::Result<Option<chart_core::action::post_render::PostRenderer>> {
+        use chart_core::action::post_render::PostRenderer;
+        match self.post_renderer.as_deref() {
+            None | Some("") => Ok(None),
+            Some(bin) => PostRenderer::new(bin, self.post_renderer_args.clone())
+                .map(Some)
+                .map_err(|e| anyhow::anyhow!(PostRenderer::flag_error(bin, &e))),
+        }
+    }
+
+    /// Where the chart is looked up, from the working directory.
+    pub fn chart_location(
+        &self,
+        global: &GlobalArgs,
+    ) -> anyhow::Result<chart_core::action::chart_source::ChartLocation> {
+        Ok(chart_core::action::chart_source::ChartLocation {
+            cwd: std::env::current_dir()
+                .map_err(|e| anyhow::anyhow!("cannot read the current directory: {e}"))?,
+            options: self.chart.options(),
+            settings: global.repo_settings(),
+            dependency_update: self.dependency_update,
+        })
+    }
 }

@@ -3,7 +3,8 @@
 //! and manifest sorting (the `engine` and `template` action), and the
 //! conversion to the chart record a release stores.
 
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::template::{Prepared, render_resources};
@@ -14,6 +15,7 @@ use crate::engine::{
 };
 use crate::release::chart::{Chart, File, Lock};
 use crate::release::{Hook, Timestamp};
+use crate::repo::{ChartPathOptions, RepoSettings};
 use crate::template::{Map, Value};
 use crate::values;
 
@@ -46,7 +48,8 @@ impl LoadedChart {
         &self.chart
     }
 
-    fn push_log(&self, lines: Vec<String>) {
+    /// Adds lines to [`LoadedChart::log`].
+    pub fn push_log(&self, lines: Vec<String>) {
         if let Ok(mut l) = self.log.lock() {
             l.extend(lines);
         }
@@ -61,6 +64,68 @@ impl LoadedChart {
         r.map_err(msg)?;
         Ok(c)
     }
+}
+
+/// Where install and upgrade find their chart (Helm's `ChartPathOptions`
+/// plus the settings `LocateChart` and the dependency manager read).
+#[derive(Clone, Debug)]
+pub struct ChartLocation {
+    /// Working directory for relative chart paths.
+    pub cwd: PathBuf,
+    pub options: ChartPathOptions,
+    pub settings: RepoSettings,
+    /// `--dependency-update`: fetch missing dependencies before installing.
+    pub dependency_update: bool,
+}
+
+impl ChartLocation {
+    /// Local charts only, with Helm's repository settings from the environment.
+    pub fn local(cwd: PathBuf) -> ChartLocation {
+        ChartLocation {
+            cwd,
+            options: ChartPathOptions::default(),
+            settings: RepoSettings::from_env(),
+            dependency_update: false,
+        }
+    }
+}
+
+/// Helm's steps between the chart argument and `Install.Run`/`Upgrade.Run`:
+/// locate (local path or repository download), load, check installability,
+/// warn when deprecated, and check the declared dependencies are present in
+/// `charts/`, running `dependency update` first with `--dependency-update`
+/// (its progress goes to `out`, as Helm prints it on stdout).
+pub fn load_installable(
+    chart_arg: &str,
+    loc: &ChartLocation,
+    out: &mut dyn Write,
+) -> Result<LoadedChart, ActionError> {
+    let path = super::locate::locate_chart(chart_arg, &loc.cwd, &loc.options, &loc.settings)
+        .map_err(ActionError::msg)?;
+    let mut chart = LoadedChart::load(&path)?;
+    let ty = chart.chart_type();
+    if !(ty.is_empty() || ty == "application") {
+        return Err(ActionError::msg(format!("{ty} charts are not installable")));
+    }
+    if chart.model().metadata.deprecated {
+        chart.push_log(vec!["WARNING: This chart is deprecated".into()]);
+    }
+    if let Err(e) = super::template::check_dependencies(chart.model()) {
+        if !loc.dependency_update {
+            return Err(ActionError::msg(e));
+        }
+        let opts = crate::dependency::DepOptions {
+            debug: loc.settings.debug,
+            ..Default::default()
+        };
+        crate::dependency::update(&path, &loc.settings, &opts, out)
+            .map_err(|e| ActionError::msg(e.to_string()))?;
+        let log = chart.log.lock().map(|l| l.clone()).unwrap_or_default();
+        chart = LoadedChart::load(&path)
+            .map_err(|e| e.wrap("failed reloading chart after repo update"))?;
+        chart.push_log(log);
+    }
+    Ok(chart)
 }
 
 fn engine_caps(c: &super::Capabilities) -> Capabilities {
@@ -166,6 +231,7 @@ impl ChartSource for LoadedChart {
                 is_upgrade: opts.is_upgrade,
             },
             caps: engine_caps(&opts.capabilities),
+            lookup: opts.lookup.as_ref().map(|l| l.0.clone()),
         };
         let mut warnings = Vec::new();
         let result = render_resources(
@@ -179,6 +245,11 @@ impl ChartSource for LoadedChart {
         let mut manifest = String::new();
         for m in &sorted.manifests {
             manifest.push_str(&format!("---\n# Source: {}\n{}\n", m.name, m.content));
+        }
+        if let Some(pr) = &opts.post_renderer {
+            manifest = pr.run(&manifest).map_err(|e| {
+                ActionError::msg(format!("error while running post render on files: {e}"))
+            })?;
         }
         Ok(Rendered {
             hooks: sorted.hooks.iter().map(release_hook).collect(),

@@ -5,11 +5,12 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use super::post_render::PostRenderer;
 use super::uninstall::Uninstall;
 use super::validate::{existing_resource_conflict, set_ownership_metadata};
 use super::{
-    ActionError, ChartSource, Configuration, DEFAULT_TIMEOUT, ERR_PENDING, RenderOptions, hooks,
-    validate_release_name,
+    ActionError, ChartSource, ClusterLookup, Configuration, DEFAULT_TIMEOUT, DryRun, ERR_PENDING,
+    RenderOptions, hooks, validate_release_name,
 };
 use crate::kube::{ApiResource, ResourceInfo, apply, resource, wait};
 use crate::release::{HookEvent, Info, Release, Status, Timestamp};
@@ -22,7 +23,9 @@ pub struct Install {
     pub release_name: String,
     pub namespace: String,
     pub create_namespace: bool,
-    pub dry_run: bool,
+    pub dry_run: DryRun,
+    /// `--post-renderer`.
+    pub post_renderer: Option<PostRenderer>,
     pub disable_hooks: bool,
     pub replace: bool,
     pub wait: bool,
@@ -42,7 +45,8 @@ impl Default for Install {
             release_name: String::new(),
             namespace: "default".into(),
             create_namespace: false,
-            dry_run: false,
+            dry_run: DryRun::None,
+            post_renderer: None,
             disable_hooks: false,
             replace: false,
             wait: false,
@@ -70,7 +74,7 @@ impl Install {
         let stored_chart = chart.stored(vals)?;
         let crds = chart.crds();
         if !self.skip_crds && !crds.is_empty() {
-            if self.dry_run {
+            if self.dry_run.is_dry_run() {
                 (cfg.log)(
                     "WARNING: This chart or one of its subcharts contains CRDs. Rendering may fail or contain inaccuracies.",
                 );
@@ -80,7 +84,7 @@ impl Install {
         }
         self.wait = self.wait || self.atomic;
         let caps = cfg.capabilities()?;
-        let is_upgrade = self.is_upgrade && self.dry_run;
+        let is_upgrade = self.is_upgrade && self.dry_run.is_dry_run();
         let opts = RenderOptions {
             name: self.release_name.clone(),
             namespace: self.namespace.clone(),
@@ -89,7 +93,11 @@ impl Install {
             is_upgrade,
             capabilities: caps,
             sub_notes: self.sub_notes,
-            cluster_lookups: !self.dry_run,
+            lookup: self
+                .dry_run
+                .cluster_lookups()
+                .then(|| ClusterLookup::of(cfg)),
+            post_renderer: self.post_renderer.clone(),
         };
         let ts = Timestamp::now();
         let mut rel = Release {
@@ -125,7 +133,7 @@ impl Install {
                     e.wrap("rendered manifests contain a resource that already exists. Unable to continue with install")
                 })?;
         }
-        if self.dry_run {
+        if self.dry_run.is_dry_run() {
             rel.info_mut().description = "Dry run complete".into();
             return Ok(rel);
         }
@@ -219,7 +227,7 @@ impl Install {
     fn available_name(&self, cfg: &Configuration) -> Result<(), ActionError> {
         let name = &self.release_name;
         validate_release_name(name).map_err(|e| e.wrap(format!("release name {name:?}")))?;
-        if self.dry_run {
+        if self.dry_run.is_dry_run() {
             return Ok(());
         }
         let Ok(mut h) = cfg.releases.history(name) else {
@@ -257,6 +265,53 @@ impl Install {
         cfg.releases.update(&last)?;
         Ok(())
     }
+}
+
+/// Helm's `Install.NameAndChart`: `[NAME] CHART`, `--generate-name`
+/// (`<chart base name up to the first '.'>-<unix seconds>`) and
+/// `--name-template` (a Sprig template executed without data).
+pub fn name_and_chart(
+    args: &[String],
+    generate_name: bool,
+    name_template: &str,
+) -> Result<(String, String), ActionError> {
+    if args.len() > 2 {
+        return Err(ActionError::msg(format!(
+            "expected at most two arguments, unexpected arguments: {}",
+            args[2..].join(", ")
+        )));
+    }
+    if let [name, chart] = args {
+        if generate_name {
+            return Err(ActionError::msg(
+                "cannot set --generate-name and also specify a name",
+            ));
+        }
+        if !name_template.is_empty() {
+            return Err(ActionError::msg(
+                "cannot set --name-template and also specify a name",
+            ));
+        }
+        return Ok((name.clone(), chart.clone()));
+    }
+    let chart = args.first().cloned().unwrap_or_default();
+    if !name_template.is_empty() {
+        let name =
+            super::template::render_name_template(name_template).map_err(ActionError::msg)?;
+        return Ok((name, chart));
+    }
+    if !generate_name {
+        return Err(ActionError::msg(
+            "must either provide a name or specify --generate-name",
+        ));
+    }
+    let base = std::path::Path::new(&chart)
+        .file_name()
+        .map(|b| b.to_string_lossy().into_owned())
+        .filter(|b| !b.is_empty() && b != ".")
+        .unwrap_or_else(|| "chart".to_string());
+    let base = base.split('.').next().unwrap_or_default().to_string();
+    Ok((format!("{base}-{}", Timestamp::now().unix()), chart))
 }
 
 /// Creates the release namespace (`--create-namespace`), labelled `name=<ns>`.

@@ -1,14 +1,31 @@
-//! Helm's `LocateChart` for local charts: a path that exists is used as
-//! is; otherwise Helm's errors for a missing path or a repository reference
-//! (repositories are not searched by `template`/`show`/`lint`).
+//! Helm's `ChartPathOptions.LocateChart` as `show`, `template`, `install`
+//! and `upgrade` use it: a path that exists (relative to the command's
+//! working directory) is used as is; a path-looking name that does not
+//! exist is Helm's `path "x" not found`; anything else is looked up in a
+//! repository (`repo/chart` from repositories.yaml, or a chart name with
+//! `--repo URL`), downloaded into the repository cache and checked against
+//! the index digest by [`crate::repo::locate_chart`].
 
 use std::path::{Path, PathBuf};
 
-/// Resolves a chart argument against `cwd`.
-pub fn locate_chart(name: &str, cwd: &Path) -> Result<PathBuf, String> {
+use crate::repo::{ChartPathOptions, RepoSettings};
+
+/// Resolves a chart argument against `cwd`, falling back to repositories.
+pub fn locate_chart(
+    name: &str,
+    cwd: &Path,
+    opts: &ChartPathOptions,
+    settings: &RepoSettings,
+) -> Result<PathBuf, String> {
     let name = name.trim();
     let path = cwd.join(name);
-    if path.exists() {
+    if !name.is_empty() && path.exists() {
+        if opts.verify {
+            return Err(
+                "--verify is not supported yet by kubectl-chart (provenance files cannot be checked)"
+                    .into(),
+            );
+        }
         return Ok(path);
     }
     if Path::new(name).is_absolute() || name.starts_with('.') {
@@ -17,12 +34,14 @@ pub fn locate_chart(name: &str, cwd: &Path) -> Result<PathBuf, String> {
             crate::chart::metadata::go_quote(name)
         ));
     }
-    match name.split_once('/') {
-        None => Err(format!(
-            "non-absolute URLs should be in form of repo_name/path_to_chart, got: {name}"
-        )),
-        Some((repo, _)) => Err(format!("repo {repo} not found")),
-    }
+    crate::repo::locate_chart(name, opts, settings).map_err(|e| e.to_string())
+}
+
+/// [`locate_chart`] for local charts only (no repository configured):
+/// used where no repository settings are at hand.
+pub fn locate_local_chart(name: &str, cwd: &Path) -> Result<PathBuf, String> {
+    let settings = RepoSettings::from_env();
+    locate_chart(name, cwd, &ChartPathOptions::default(), &settings)
 }
 
 #[cfg(test)]
@@ -30,17 +49,47 @@ pub fn locate_chart(name: &str, cwd: &Path) -> Result<PathBuf, String> {
 mod tests {
     use super::*;
 
+    fn isolated() -> (PathBuf, RepoSettings) {
+        let dir = std::env::temp_dir().join(format!("locate-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let settings = RepoSettings {
+            repository_config: dir.join("repositories.yaml"),
+            repository_cache: dir.join("cache"),
+            debug: false,
+        };
+        (dir, settings)
+    }
+
     #[test]
     fn errors_read_like_helm() {
-        let cwd = std::env::temp_dir();
-        // Messages recorded from the oracle.
+        let (cwd, settings) = isolated();
+        let opts = ChartPathOptions::default();
+        // Messages recorded from the oracle (helm 3.10.1 template/install).
         assert_eq!(
-            locate_chart("./nonexist-chart-x", &cwd).unwrap_err(),
+            locate_chart("./nonexist-chart-x", &cwd, &opts, &settings).unwrap_err(),
             "path \"./nonexist-chart-x\" not found"
         );
         assert_eq!(
-            locate_chart("nonexist-chart-x", &cwd).unwrap_err(),
+            locate_chart("nonexist-chart-x", &cwd, &opts, &settings).unwrap_err(),
             "non-absolute URLs should be in form of repo_name/path_to_chart, got: nonexist-chart-x"
         );
+        assert_eq!(
+            locate_chart("nope/pacman", &cwd, &opts, &settings).unwrap_err(),
+            "repo nope not found"
+        );
+    }
+
+    #[test]
+    fn existing_paths_win_over_repositories() {
+        let (cwd, settings) = isolated();
+        std::fs::create_dir_all(cwd.join("local/pacman")).unwrap();
+        let p = locate_chart(
+            "local/pacman",
+            &cwd,
+            &ChartPathOptions::default(),
+            &settings,
+        )
+        .unwrap();
+        assert_eq!(p, cwd.join("local/pacman"));
     }
 }

@@ -19,6 +19,7 @@ pub mod list;
 pub mod locate;
 pub mod manifests;
 pub mod package;
+pub mod post_render;
 pub mod pull;
 pub mod release_testing;
 pub mod repo;
@@ -93,8 +94,63 @@ pub struct RenderOptions {
     pub capabilities: Capabilities,
     /// `--render-subchart-notes`.
     pub sub_notes: bool,
-    /// Whether `lookup` may read the cluster (not for client dry runs).
-    pub cluster_lookups: bool,
+    /// What `lookup` reads; `None` (template, client dry runs) gives empty maps.
+    pub lookup: Option<ClusterLookup>,
+    /// `--post-renderer`: rewrites the manifest (not the hooks).
+    pub post_renderer: Option<post_render::PostRenderer>,
+}
+
+/// The cluster behind the template function `lookup`.
+#[derive(Clone)]
+pub struct ClusterLookup(pub crate::engine::LookupFn);
+
+impl ClusterLookup {
+    /// `lookup` against the configuration's cluster.
+    pub fn of(cfg: &Configuration) -> ClusterLookup {
+        ClusterLookup(crate::kube::lookup::lookup_fn(cfg.client.clone()))
+    }
+}
+
+impl std::fmt::Debug for ClusterLookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ClusterLookup")
+    }
+}
+
+/// `--dry-run[=client|server]` (Helm 3.13's values; Helm 3.10 has only the
+/// boolean, which is `client`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DryRun {
+    /// A real operation.
+    #[default]
+    None,
+    /// Render and check against the cluster, `lookup` empty, nothing stored.
+    Client,
+    /// As client, but `lookup` reads the cluster.
+    Server,
+}
+
+impl DryRun {
+    /// The flag's value: `none`/`false`, `client`/`true`, `server`.
+    pub fn parse(value: &str) -> Result<DryRun, ActionError> {
+        match value {
+            "" | "false" | "none" => Ok(DryRun::None),
+            "true" | "client" => Ok(DryRun::Client),
+            "server" => Ok(DryRun::Server),
+            _ => Err(ActionError::msg(
+                "Invalid dry-run flag. Flag must one of the following: false, true, none, client, server",
+            )),
+        }
+    }
+
+    pub fn is_dry_run(self) -> bool {
+        self != DryRun::None
+    }
+
+    /// Whether templates may read the cluster through `lookup`.
+    pub fn cluster_lookups(self) -> bool {
+        self != DryRun::Client
+    }
 }
 
 /// A rendered release: hooks and manifest sorted by install order, notes.

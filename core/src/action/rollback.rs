@@ -22,6 +22,8 @@ pub struct Rollback {
     pub force: bool,
     pub cleanup_on_fail: bool,
     pub max_history: i64,
+    /// `--recreate-pods` (deprecated in Helm, still honoured).
+    pub recreate_pods: bool,
 }
 
 impl Default for Rollback {
@@ -36,6 +38,7 @@ impl Default for Rollback {
             force: false,
             cleanup_on_fail: false,
             max_history: 10,
+            recreate_pods: false,
         }
     }
 }
@@ -155,7 +158,12 @@ impl Rollback {
                 return Err(ActionError::msg(e.message));
             }
         };
-        let _ = results;
+        if self.recreate_pods {
+            // Not critical for the release: Helm only logs a failure here.
+            if let Err(e) = super::upgrade::recreate(cfg, &results.updated) {
+                (cfg.log)(&e);
+            }
+        }
         if self.wait {
             let mut progress = cfg.wait_progress();
             if let Err(e) = wait::wait_for_resources(

@@ -13,16 +13,19 @@ use std::path::PathBuf;
 
 use crate::chart::{self, Chart};
 use crate::engine::{
-    Capabilities, EngineOptions, ReleaseOptions, RenderedChart, parse_kube_version, render,
+    Capabilities, EngineOptions, ReleaseOptions, RenderedChart, parse_kube_version,
+    render_with_lookup,
 };
 use crate::manifest::{
-    CrdFile, KindOrder, ManifestError, OutputOptions, Sorted, TemplateOutput, parse_yaml_doc,
-    sort_manifests, template_output,
+    CrdFile, KindOrder, ManifestError, OutputOptions, Sorted, TemplateOutput, manifest_text,
+    parse_yaml_doc, sort_manifests, template_output,
 };
 use crate::template::{Map, Value};
 use crate::values::{self, ValueOptions};
 
 use super::locate::locate_chart;
+use super::post_render::PostRenderer;
+use crate::repo::{ChartPathOptions, RepoSettings};
 
 /// Everything `helm template` takes.
 #[derive(Clone, Debug, Default)]
@@ -41,6 +44,14 @@ pub struct TemplateRequest {
     pub output: OutputOptions,
     /// Working directory for relative chart paths.
     pub cwd: PathBuf,
+    /// `--repo`, `--version`, credentials: where a non-local chart is found.
+    pub chart_options: ChartPathOptions,
+    /// repositories.yaml and cache; `None` reads Helm's environment.
+    pub repo_settings: Option<RepoSettings>,
+    /// `--dependency-update`: fetch missing dependencies first.
+    pub dependency_update: bool,
+    /// `--post-renderer`: rewrites the manifests (not the hooks).
+    pub post_renderer: Option<PostRenderer>,
 }
 
 /// The outcome: warnings to print on stderr (also on failure), then either
@@ -48,6 +59,8 @@ pub struct TemplateRequest {
 #[derive(Debug)]
 pub struct TemplateRun {
     pub warnings: Vec<String>,
+    /// What `--dependency-update` printed (Helm prints it on stdout, first).
+    pub progress: String,
     pub result: Result<TemplateOutput, TemplateError>,
 }
 
@@ -126,9 +139,13 @@ pub fn name_and_chart(
     Ok(("release-name".into(), chart))
 }
 
-/// `--name-template`: a Go template with Sprig, executed without data.
-fn render_name_template(text: &str) -> Result<String, String> {
-    let mut set = crate::template::set::TemplateSet::new(crate::engine::helm_funcs());
+/// `--name-template`: a Go template with Sprig's functions (Helm's
+/// `TemplateName` uses `sprig.TxtFuncMap`, not the chart engine's table),
+/// executed without data.
+pub(crate) fn render_name_template(text: &str) -> Result<String, String> {
+    let mut funcs = crate::template::builtins::builtin_table();
+    crate::sprig::register(&mut funcs);
+    let mut set = crate::template::set::TemplateSet::new(funcs.into_shared());
     set.add(
         "name-template",
         text,
@@ -151,7 +168,7 @@ fn go_quote(s: &str) -> String {
 
 /// Helm's `CheckDependencies`: every dependency declared in Chart.yaml must
 /// be present in `charts/`.
-fn check_dependencies(chart: &Chart) -> Result<(), String> {
+pub(crate) fn check_dependencies(chart: &Chart) -> Result<(), String> {
     let missing: Vec<&str> = chart
         .metadata
         .dependencies
@@ -176,6 +193,8 @@ pub struct Prepared {
     pub values: Map,
     pub release: ReleaseOptions,
     pub caps: Capabilities,
+    /// What `lookup` reads (`None`: empty maps, as `helm template`).
+    pub lookup: Option<crate::engine::LookupFn>,
 }
 
 /// Renders a prepared chart and sorts the output: (rendered files without
@@ -190,8 +209,15 @@ pub fn render_resources(
         chart::kubeversion::check_kube_version(&p.chart.metadata, &p.caps.kube_version.version)
             .map_err(TemplateError::render)?;
     }
-    let rendered =
-        render(&p.chart, &p.values, &p.release, &p.caps, opts).map_err(TemplateError::render)?;
+    let rendered = render_with_lookup(
+        &p.chart,
+        &p.values,
+        &p.release,
+        &p.caps,
+        opts,
+        p.lookup.clone(),
+    )
+    .map_err(TemplateError::render)?;
     warnings.extend(rendered.log.iter().cloned());
     let root_notes = format!("{}/templates/NOTES.txt", p.chart.name());
     let mut notes = String::new();
@@ -262,6 +288,7 @@ fn prepare(
     req: &TemplateRequest,
     release_name: &str,
     warnings: &mut Vec<String>,
+    progress: &mut String,
     chart_arg: &str,
 ) -> Result<Prepared, TemplateError> {
     let kube_version = match &req.kube_version {
@@ -271,7 +298,12 @@ fn prepare(
         ),
         _ => None,
     };
-    let path = locate_chart(chart_arg, &req.cwd).map_err(TemplateError::plain)?;
+    let settings = req
+        .repo_settings
+        .clone()
+        .unwrap_or_else(RepoSettings::from_env);
+    let path = locate_chart(chart_arg, &req.cwd, &req.chart_options, &settings)
+        .map_err(TemplateError::plain)?;
     let user = req
         .values
         .merge_values()
@@ -286,7 +318,22 @@ fn prepare(
     if chart.metadata.deprecated {
         warnings.push("WARNING: This chart is deprecated".into());
     }
-    check_dependencies(&chart).map_err(TemplateError::plain)?;
+    if let Err(e) = check_dependencies(&chart) {
+        if !req.dependency_update {
+            return Err(TemplateError::plain(e));
+        }
+        let opts = crate::dependency::DepOptions {
+            debug: settings.debug,
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        let updated = crate::dependency::update(&path, &settings, &opts, &mut out);
+        progress.push_str(&String::from_utf8_lossy(&out));
+        updated.map_err(|e| TemplateError::plain(e.to_string()))?;
+        chart = chart::load(&path).map_err(|e| {
+            TemplateError::plain(format!("failed reloading chart after repo update: {e}"))
+        })?;
+    }
     validate_release_name(release_name).map_err(TemplateError::plain)?;
     let mut log = Vec::new();
     let processed = values::process_dependencies(&mut chart, &user, &mut log);
@@ -314,24 +361,31 @@ fn prepare(
             is_upgrade,
         },
         caps,
+        lookup: None,
     })
 }
 
 /// Runs `helm template`.
 pub fn run(req: &TemplateRequest) -> TemplateRun {
     let mut warnings = Vec::new();
-    let result = run_inner(req, &mut warnings);
-    TemplateRun { warnings, result }
+    let mut progress = String::new();
+    let result = run_inner(req, &mut warnings, &mut progress);
+    TemplateRun {
+        warnings,
+        progress,
+        result,
+    }
 }
 
 fn run_inner(
     req: &TemplateRequest,
     warnings: &mut Vec<String>,
+    progress: &mut String,
 ) -> Result<TemplateOutput, TemplateError> {
     let (name, chart_arg) =
         name_and_chart(&req.args, req.name_template.as_deref(), req.generate_name)
             .map_err(TemplateError::plain)?;
-    let prepared = prepare(req, &name, warnings, &chart_arg)?;
+    let prepared = prepare(req, &name, warnings, progress, &chart_arg)?;
     let (_rendered, _notes, sorted) = render_resources(
         &prepared,
         req.render_subchart_notes,
@@ -350,10 +404,33 @@ fn run_inner(
         .collect();
     let mut opts = req.output.clone();
     opts.release_name = name;
-    Ok(template_output(
-        &crds,
-        &sorted.manifests,
-        &sorted.hooks,
-        &opts,
-    ))
+    let Some(pr) = &req.post_renderer else {
+        return Ok(template_output(
+            &crds,
+            &sorted.manifests,
+            &sorted.hooks,
+            &opts,
+        ));
+    };
+    if opts.output_dir.is_some() || !opts.show_only.is_empty() {
+        return Err(TemplateError::plain(
+            "--post-renderer with --output-dir or --show-only is not supported yet by kubectl-chart",
+        ));
+    }
+    // Helm post-renders the manifest text (CRDs included with
+    // --include-crds), then prints it trimmed, then the hooks.
+    let crds_shown: &[CrdFile] = if opts.include_crds { &crds } else { &[] };
+    let text = manifest_text(crds_shown, &sorted.manifests);
+    let rendered = pr.run(&text).map_err(|e| {
+        TemplateError::render(format!("error while running post render on files: {e}"))
+    })?;
+    let hooks_only = template_output(&[], &[], &sorted.hooks, &opts);
+    let stdout = hooks_only.stdout.map(|hooks| {
+        // `hooks` starts with the "\n" that ends an empty manifest.
+        format!("{}{hooks}", rendered.trim())
+    });
+    Ok(TemplateOutput {
+        writes: hooks_only.writes,
+        stdout,
+    })
 }

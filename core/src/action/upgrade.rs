@@ -3,14 +3,15 @@
 
 use std::time::Duration;
 
+use super::post_render::PostRenderer;
 use super::rollback::Rollback;
 use super::validate::{existing_resource_conflict, set_ownership_metadata};
 use super::values::{coalesce_tables, coalesce_values};
 use super::{
-    ActionError, ChartSource, Configuration, DEFAULT_TIMEOUT, ERR_PENDING, RenderOptions, hooks,
-    validate_release_name,
+    ActionError, ChartSource, ClusterLookup, Configuration, DEFAULT_TIMEOUT, DryRun, ERR_PENDING,
+    RenderOptions, hooks, validate_release_name,
 };
-use crate::kube::{ResourceInfo, apply, resource, wait};
+use crate::kube::{ApiResource, ListParams, ResourceInfo, apply, resource, wait};
 use crate::release::{HookEvent, Info, Release, Status, Timestamp};
 use crate::storage::{StorageError, sort_by_revision};
 use crate::template::Map;
@@ -24,7 +25,9 @@ pub struct Upgrade {
     pub wait: bool,
     pub wait_for_jobs: bool,
     pub disable_hooks: bool,
-    pub dry_run: bool,
+    pub dry_run: DryRun,
+    /// `--post-renderer`.
+    pub post_renderer: Option<PostRenderer>,
     pub force: bool,
     pub reset_values: bool,
     pub reuse_values: bool,
@@ -35,6 +38,9 @@ pub struct Upgrade {
     pub cleanup_on_fail: bool,
     pub sub_notes: bool,
     pub description: String,
+    /// `--recreate-pods` (deprecated in Helm, still honoured): delete the
+    /// pods of updated workloads so their controllers start new ones.
+    pub recreate_pods: bool,
 }
 
 impl Default for Upgrade {
@@ -46,7 +52,8 @@ impl Default for Upgrade {
             wait: false,
             wait_for_jobs: false,
             disable_hooks: false,
-            dry_run: false,
+            dry_run: DryRun::None,
+            post_renderer: None,
             force: false,
             reset_values: false,
             reuse_values: false,
@@ -56,6 +63,7 @@ impl Default for Upgrade {
             cleanup_on_fail: false,
             sub_notes: false,
             description: String::new(),
+            recreate_pods: false,
         }
     }
 }
@@ -76,7 +84,7 @@ impl Upgrade {
         let (current, mut upgraded) = self.prepare(cfg, name, chart, vals)?;
         cfg.releases.max_history = self.max_history;
         let res = self.perform(cfg, current, &mut upgraded)?;
-        if !self.dry_run {
+        if !self.dry_run.is_dry_run() {
             cfg.store_final(&res)?;
         }
         Ok(res)
@@ -128,7 +136,11 @@ impl Upgrade {
             is_upgrade: true,
             capabilities: cfg.capabilities()?,
             sub_notes: self.sub_notes,
-            cluster_lookups: !self.dry_run,
+            lookup: self
+                .dry_run
+                .cluster_lookups()
+                .then(|| ClusterLookup::of(cfg)),
+            post_renderer: self.post_renderer.clone(),
         };
         let rendered = chart.render(&vals, defaults.as_ref(), &opts)?;
         let upgraded = Release {
@@ -221,7 +233,7 @@ impl Upgrade {
         let to_be_updated = existing_resource_conflict(cfg.kube(), &to_be_created, &upgraded.name, &upgraded.namespace)
             .map_err(|e| e.wrap("rendered manifests contain a resource that already exists. Unable to continue with update"))?;
         current.extend(to_be_updated);
-        if self.dry_run {
+        if self.dry_run.is_dry_run() {
             upgraded.info_mut().description = if self.description.is_empty() {
                 "Dry run complete".into()
             } else {
@@ -259,6 +271,12 @@ impl Upgrade {
                 return Err((e.result.created, ActionError::msg(e.message)));
             }
         };
+        if self.recreate_pods {
+            // Not critical for the release: Helm only logs a failure here.
+            if let Err(e) = recreate(cfg, &results.updated) {
+                (cfg.log)(&e);
+            }
+        }
         if self.wait {
             let mut progress = cfg.wait_progress();
             if let Err(e) = wait::wait_for_resources(
@@ -358,4 +376,100 @@ impl Upgrade {
         }
         err
     }
+}
+
+/// Helm's `recreate`: deletes the pods selected by each updated object that
+/// has a pod selector (workloads and Services), so they restart with the
+/// new spec.
+pub(crate) fn recreate(cfg: &Configuration, resources: &[ResourceInfo]) -> Result<(), String> {
+    for r in resources {
+        let Some(selector) = pod_selector(&r.object) else {
+            continue;
+        };
+        let fail = |e: &dyn std::fmt::Display| {
+            format!(
+                "unable to recreate pods for object {}/{} because an error occurred: {e}",
+                r.namespace, r.name
+            )
+        };
+        let pods = cfg
+            .kube()
+            .list(
+                &ApiResource::pods(),
+                &r.namespace,
+                &ListParams::labels(selector),
+            )
+            .map_err(|e| fail(&e))?;
+        for pod in pods {
+            let name = pod["metadata"]["name"].as_str().unwrap_or_default();
+            let ns = pod["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or(&r.namespace);
+            cfg.kube()
+                .delete(&ApiResource::pods(), ns, name)
+                .map_err(|e| fail(&e))?;
+        }
+    }
+    Ok(())
+}
+
+/// The label selector string of an object's pods (`SelectorsForObject`),
+/// `None` for kinds without one.
+fn pod_selector(obj: &serde_json::Value) -> Option<String> {
+    let kind = obj["kind"].as_str().unwrap_or_default();
+    let spec_selector = &obj["spec"]["selector"];
+    match kind {
+        "ReplicationController" | "Service" => {
+            let m = spec_selector.as_object().filter(|m| !m.is_empty())?;
+            let mut parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect();
+            parts.sort();
+            Some(parts.join(","))
+        }
+        "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Deployment" | "Job" => {
+            label_selector(spec_selector)
+        }
+        _ => None,
+    }
+}
+
+/// A `LabelSelector` (matchLabels + matchExpressions) in selector syntax.
+fn label_selector(sel: &serde_json::Value) -> Option<String> {
+    let mut parts: Vec<(String, String)> = Vec::new();
+    if let Some(m) = sel["matchLabels"].as_object() {
+        for (k, v) in m {
+            parts.push((k.clone(), format!("{k}={}", v.as_str().unwrap_or_default())));
+        }
+    }
+    for e in sel["matchExpressions"].as_array().into_iter().flatten() {
+        let key = e["key"].as_str().unwrap_or_default().to_string();
+        let mut values: Vec<&str> = e["values"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+            .collect();
+        values.sort_unstable();
+        let text = match e["operator"].as_str().unwrap_or_default() {
+            "In" => format!("{key} in ({})", values.join(",")),
+            "NotIn" => format!("{key} notin ({})", values.join(",")),
+            "Exists" => key.clone(),
+            "DoesNotExist" => format!("!{key}"),
+            _ => return None,
+        };
+        parts.push((key, text));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    parts.sort();
+    Some(
+        parts
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect::<Vec<_>>()
+            .join(","),
+    )
 }

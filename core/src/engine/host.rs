@@ -5,8 +5,11 @@
 //! Outside lint mode `required`/`fail` fail with their message wrapped in
 //! Helm's `HELM_ERR_START…HELM_ERR_END` markers, which [`super::render`]
 //! turns into `execution error at (file:line:col): message`. In lint mode they
-//! log and return an empty string. `lookup` has no cluster here and returns
-//! an empty map, as in `helm template`.
+//! log and return an empty string. `lookup` returns an empty map, as in
+//! `helm template`, unless the caller gives a [`LookupFn`] reading a cluster
+//! (install/upgrade).
+
+use std::sync::Arc;
 
 use crate::template::set::Host;
 use crate::template::{FuncError, FuncTable, Map, Signature, Ty, Value};
@@ -33,13 +36,30 @@ pub fn register(t: &mut FuncTable) {
     );
 }
 
+/// `lookup(apiVersion, kind, namespace, name)` against a cluster: the
+/// object (name given) or the list, an empty map when not found; the error
+/// text becomes the template error.
+pub type LookupFn = Arc<dyn Fn(&str, &str, &str, &str) -> Result<Value, String> + Send + Sync>;
+
 /// The render-time state behind those functions.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct HelmHost {
     pub lint_mode: bool,
     /// Messages Helm logs in lint mode, with Go's `log` prefix as Helm 3.10.1
     /// prints it (`engine.go:159: [INFO] Missing required value: …`).
     pub log: Vec<String>,
+    /// The cluster `lookup` reads; `None` gives empty maps.
+    pub lookup: Option<LookupFn>,
+}
+
+impl std::fmt::Debug for HelmHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HelmHost")
+            .field("lint_mode", &self.lint_mode)
+            .field("log", &self.log)
+            .field("lookup", &self.lookup.is_some())
+            .finish()
+    }
 }
 
 fn wrap(msg: &str) -> FuncError {
@@ -76,7 +96,13 @@ impl Host for HelmHost {
                 }
                 Err(wrap(msg))
             }
-            TAG_LOOKUP => Ok(Value::map(Map::new())),
+            TAG_LOOKUP => match &self.lookup {
+                None => Ok(Value::map(Map::new())),
+                Some(f) => {
+                    let a = |i: usize| args.get(i).and_then(Value::as_str).unwrap_or("");
+                    f(a(0), a(1), a(2), a(3)).map_err(FuncError::new)
+                }
+            },
             _ => Err(FuncError::new(format!("function {name} is not available"))),
         }
     }

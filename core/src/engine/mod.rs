@@ -11,7 +11,8 @@ pub mod host;
 pub mod render;
 
 pub use capabilities::{Capabilities, HelmVersion, KubeVersion, parse_kube_version};
+pub use host::LookupFn;
 pub use render::{
     DELIMITERS_ANNOTATION, EngineOptions, ReleaseOptions, RenderError, RenderedChart, RenderedFile,
-    helm_funcs, render,
+    helm_funcs, render, render_with_lookup,
 };

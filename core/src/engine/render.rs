@@ -26,7 +26,7 @@ use crate::template::set::{MissingKey, Options, TemplateSet, TraceEntry};
 use crate::template::{FuncTable, Map, MapRef, Value};
 
 use super::capabilities::Capabilities;
-use super::host::{HelmHost, WARN_END, WARN_START};
+use super::host::{HelmHost, LookupFn, WARN_END, WARN_START};
 
 /// The Chart.yaml annotation selecting template delimiters.
 pub const DELIMITERS_ANNOTATION: &str = "kubectl-chart.io/delimiters";
@@ -211,6 +211,18 @@ pub fn render(
     caps: &Capabilities,
     opts: EngineOptions,
 ) -> Result<RenderedChart, RenderError> {
+    render_with_lookup(chart, values, release, caps, opts, None)
+}
+
+/// [`render`] with `lookup` reading a cluster (Helm's `RenderWithClient`).
+pub fn render_with_lookup(
+    chart: &Chart,
+    values: &Map,
+    release: &ReleaseOptions,
+    caps: &Capabilities,
+    opts: EngineOptions,
+    lookup: Option<LookupFn>,
+) -> Result<RenderedChart, RenderError> {
     // Templates may change the values in place (`set`, `merge`); work on a
     // copy so the caller's values stay as they were.
     let values = Value::map(values.clone());
@@ -250,6 +262,7 @@ pub fn render(
     let mut host = HelmHost {
         lint_mode: opts.lint_mode,
         log: Vec::new(),
+        lookup,
     };
     let mut files = BTreeMap::new();
     for t in &tpls {

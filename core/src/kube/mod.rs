@@ -7,13 +7,15 @@
 //! Helm's higher-level operations built on it live in [`resource`] (manifest
 //! → objects), [`apply`] (create/update/delete like Helm's kube client),
 //! [`patch`] (three-way strategic merge and JSON merge patches) and
-//! [`wait`] (readiness rules of `--wait` and hook waiting).
+//! [`wait`] (readiness rules of `--wait` and hook waiting), and [`lookup`]
+//! (the template function `lookup` reading the cluster).
 
 pub mod apply;
 pub mod client;
 pub mod config;
 pub mod error;
 pub mod fake;
+pub mod lookup;
 pub mod patch;
 pub mod resource;
 pub mod wait;

@@ -120,6 +120,11 @@ fn diff_additions(
                 (Json::Array(ml), Json::Array(cl)) => {
                     if let Some(key) = merge_key(k, ml.first().or(cl.first())) {
                         let items = diff_keyed_list(ml, cl, key);
+                        // Kubernetes sends the wanted order along with any
+                        // change, or alone when only the order changed.
+                        if !items.is_empty() || !same_key_order(ml, cl, key) {
+                            out.insert(set_element_order(k), element_order(ml, key));
+                        }
                         if !items.is_empty() {
                             out.insert(k.clone(), Json::Array(items));
                         }
@@ -208,6 +213,7 @@ fn diff_deletions(
                         }
                     }
                     if !items.is_empty() {
+                        out.insert(set_element_order(k), element_order(ml, key));
                         out.insert(k.clone(), Json::Array(items));
                     }
                 }
@@ -215,6 +221,33 @@ fn diff_deletions(
             },
         }
     }
+}
+
+/// The `$setElementOrder/<field>` directive key.
+fn set_element_order(field: &str) -> String {
+    format!("$setElementOrder/{field}")
+}
+
+/// The merge keys of `list` in order, as `$setElementOrder` lists them.
+fn element_order(list: &[Json], key: &str) -> Json {
+    Json::Array(
+        list.iter()
+            .filter_map(|item| key_of(item, key))
+            .map(|k| {
+                let mut m = Map::new();
+                m.insert(key.to_string(), k.clone());
+                Json::Object(m)
+            })
+            .collect(),
+    )
+}
+
+/// Same length and the same merge key at every position.
+fn same_key_order(a: &[Json], b: &[Json], key: &str) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| key_of(x, key) == key_of(y, key))
 }
 
 /// Merges a deletions map into an additions patch (additions win on
@@ -225,6 +258,8 @@ fn merge_into(patch: &mut Map<String, Json>, deletions: Map<String, Json>) {
             (None, dv) => {
                 patch.insert(k, dv);
             }
+            // Both passes computed the same order from `modified`.
+            (Some(_), _) if k.starts_with("$setElementOrder/") => {}
             (Some(Json::Object(po)), Json::Object(d)) => merge_into(po, d),
             (Some(Json::Array(pl)), Json::Array(dl)) => pl.extend(dl),
             _ => {}
@@ -370,9 +405,10 @@ mod tests {
         let patch = three_way_strategic(&original, &modified, &current);
         assert_eq!(
             patch,
-            json!({"spec": {"replicas": 2, "template": {"spec": {"containers": [
-                {"name": "web", "image": "a:2"}
-            ]}}}})
+            json!({"spec": {"replicas": 2, "template": {"spec": {
+                "$setElementOrder/containers": [{"name": "web"}],
+                "containers": [{"name": "web", "image": "a:2"}]
+            }}}})
         );
         let applied = apply_strategic_patch(&current, &patch);
         assert_eq!(
@@ -399,10 +435,45 @@ mod tests {
         let patch = three_way_strategic(&original, &modified, &current);
         assert_eq!(
             patch,
-            json!({"metadata": {"labels": {"b": null}}, "spec": {"containers": [
-                {"name": "y", "$patch": "delete"}]}})
+            json!({"metadata": {"labels": {"b": null}}, "spec": {
+                "$setElementOrder/containers": [{"name": "x"}],
+                "containers": [{"name": "y", "$patch": "delete"}]}})
         );
         assert_eq!(apply_strategic_patch(&current, &patch), modified);
+    }
+
+    #[test]
+    fn keyed_list_changes_carry_the_element_order() {
+        // The shape Kubernetes' CreateThreeWayMergePatch gives (and kubectl
+        // apply / Helm send): order directive plus the changed item only.
+        let orig = json!({"spec": {"containers": [
+            {"name": "a", "image": "a:1"}, {"name": "b", "image": "b:1"}]}});
+        let modified = json!({"spec": {"containers": [
+            {"name": "a", "image": "a:2"}, {"name": "b", "image": "b:1"}]}});
+        let live = json!({"spec": {"containers": [
+            {"name": "a", "image": "a:1", "imagePullPolicy": "IfNotPresent"},
+            {"name": "b", "image": "b:1", "imagePullPolicy": "IfNotPresent"}]}});
+        assert_eq!(
+            three_way_strategic(&orig, &modified, &live),
+            json!({"spec": {
+                "$setElementOrder/containers": [{"name": "a"}, {"name": "b"}],
+                "containers": [{"name": "a", "image": "a:2"}]}})
+        );
+        // Only the order changed: the directive alone.
+        let swapped = json!({"spec": {"containers": [
+            {"name": "b", "image": "b:1"}, {"name": "a", "image": "a:1"}]}});
+        assert_eq!(
+            three_way_strategic(&orig, &swapped, &live),
+            json!({"spec": {"$setElementOrder/containers": [{"name": "b"}, {"name": "a"}]}})
+        );
+        // A removed item: delete directive, order of what remains.
+        let dropped = json!({"spec": {"containers": [{"name": "a", "image": "a:1"}]}});
+        assert_eq!(
+            three_way_strategic(&orig, &dropped, &live),
+            json!({"spec": {
+                "$setElementOrder/containers": [{"name": "a"}],
+                "containers": [{"name": "b", "$patch": "delete"}]}})
+        );
     }
 
     #[test]

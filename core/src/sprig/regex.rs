@@ -211,8 +211,7 @@ pub fn quote_meta(s: &str) -> std::string::String {
 
 /// Compiles a Go (RE2) pattern; the error is Go's message.
 pub fn compile(pattern: &str) -> Result<Regex, std::string::String> {
-    let escaped = literal_class_dashes(pattern);
-    let pattern = escaped.as_str();
+    let pattern = &literal_dash_after_class(pattern);
     let ast = regex_syntax::ast::parse::Parser::new()
         .parse(pattern)
         .map_err(|e| go_error(pattern, &e))?;
@@ -224,52 +223,81 @@ pub fn compile(pattern: &str) -> Result<Regex, std::string::String> {
     Regex::new(&translate(pattern)).map_err(|e| format!("error parsing regexp: {e}"))
 }
 
-/// In a Go class, `-` right after a Perl class escape (`[\w-.]`) is a
-/// literal; the `regex` crate reads it as a bad range, so escape it.
-fn literal_class_dashes(p: &str) -> std::string::String {
-    let mut out = std::string::String::with_capacity(p.len());
-    let mut chars = p.chars().peekable();
+/// In a bracket class, RE2 reads a `-` right after a class item (`\w`,
+/// `\pL`, `[:alpha:]`) as a literal, so `[\w-.]` is word characters, `-`
+/// and `.`; the `regex` crate rejects it as a bad range. Escapes such
+/// dashes (a `-` before the closing `]` is literal in both already).
+fn literal_dash_after_class(p: &str) -> std::borrow::Cow<'_, str> {
+    if !p.contains('[') || !p.contains('-') {
+        return std::borrow::Cow::Borrowed(p);
+    }
+    let chars: Vec<char> = p.chars().collect();
+    let mut out = std::string::String::with_capacity(p.len() + 4);
     let mut in_class = false;
-    while let Some(c) = chars.next() {
-        out.push(c);
-        match c {
-            '\\' => {
-                let Some(e) = chars.next() else { break };
-                out.push(e);
-                let perl = matches!(e, 'd' | 'D' | 'w' | 'W' | 's' | 'S');
-                if in_class && perl && chars.peek() == Some(&'-') {
-                    chars.next();
-                    if chars.peek() == Some(&']') {
-                        out.push('-');
-                    } else {
-                        out.push_str("\\-");
-                    }
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        // End of the class item just copied, if it was a class itself.
+        let mut item_end = None;
+        if c == '\\' {
+            let e = chars.get(i + 1).copied();
+            let mut end = (i + 2).min(chars.len());
+            let mut is_class = matches!(e, Some('d' | 'D' | 's' | 'S' | 'w' | 'W'));
+            if matches!(e, Some('p' | 'P')) {
+                is_class = true;
+                if chars.get(i + 2) == Some(&'{') {
+                    end = chars[i..]
+                        .iter()
+                        .position(|&x| x == '}')
+                        .map_or(chars.len(), |n| i + n + 1);
+                } else {
+                    end = (i + 3).min(chars.len());
                 }
             }
-            '[' if !in_class => {
-                in_class = true;
-                if chars.peek() == Some(&'^') {
-                    out.extend(chars.next());
-                }
-                if chars.peek() == Some(&']') {
-                    out.extend(chars.next());
-                }
+            out.extend(&chars[i..end]);
+            if in_class && is_class {
+                item_end = Some(end);
             }
-            '[' if chars.peek() == Some(&':') => {
-                // POSIX class `[:alpha:]` inside a class.
-                while let Some(x) = chars.next() {
-                    out.push(x);
-                    if x == ':' && chars.peek() == Some(&']') {
-                        out.extend(chars.next());
-                        break;
-                    }
-                }
+            i = end;
+        } else if c == '[' && !in_class {
+            in_class = true;
+            out.push('[');
+            i += 1;
+            // A leading `^` and/or `]` belong to the class.
+            if chars.get(i) == Some(&'^') {
+                out.push('^');
+                i += 1;
             }
-            ']' if in_class => in_class = false,
-            _ => {}
+            if chars.get(i) == Some(&']') {
+                out.push(']');
+                i += 1;
+            }
+        } else if c == '[' && chars.get(i + 1) == Some(&':') {
+            let rest: std::string::String = chars[i..].iter().collect();
+            let end = rest
+                .find(":]")
+                .map_or(i + 1, |n| i + rest[..n].chars().count() + 2);
+            out.extend(&chars[i..end]);
+            if end > i + 1 {
+                item_end = Some(end);
+            }
+            i = end;
+        } else {
+            if c == ']' && in_class {
+                in_class = false;
+            }
+            out.push(c);
+            i += 1;
+        }
+        if let Some(end) = item_end
+            && chars.get(end) == Some(&'-')
+            && chars.get(end + 1).is_some_and(|&n| n != ']')
+        {
+            out.push_str("\\-");
+            i = end + 1;
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Go rejects a repetition applied directly to a repetition (`a**`,
@@ -378,6 +406,8 @@ fn go_error(pattern: &str, e: &regex_syntax::ast::Error) -> std::string::String 
             },
         ),
         K::UnsupportedBackreference => ("invalid escape sequence", frag),
+        // A class (`\w`) as a range end: Go cannot read it as a character.
+        K::ClassEscapeInvalid | K::ClassRangeLiteral => ("invalid escape sequence", frag),
         K::RepetitionCountInvalid | K::RepetitionCountUnclosed | K::RepetitionCountDecimalEmpty => {
             ("invalid repeat count", frag)
         }
@@ -399,20 +429,4 @@ fn go_error(pattern: &str, e: &regex_syntax::ast::Error) -> std::string::String 
         _ => ("invalid or unsupported Perl syntax", frag),
     };
     format!("error parsing regexp: {code}: `{text}`")
-}
-
-#[cfg(test)]
-mod class_dash_tests {
-    use super::*;
-
-    #[test]
-    fn dash_after_perl_class_is_literal() {
-        // Oracle: Helm's `regexMatch "^[\\w-\\.]+$"` accepts "my-master.x"
-        // and rejects "a b"; `^[\\d-]+$` accepts "1-2".
-        let re = compile(r"^[\w-\.]+$").unwrap_or_else(|e| panic!("{e}"));
-        assert!(re.is_match("my-master.x"));
-        assert!(!re.is_match("a b"));
-        let re = compile(r"^[\d-]+$").unwrap_or_else(|e| panic!("{e}"));
-        assert!(re.is_match("1-2"));
-    }
 }

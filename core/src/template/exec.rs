@@ -305,6 +305,10 @@ impl<'t> State<'t> {
                         Value::Nil => self.emit(ctx, "<no value>", a.span)?,
                         Value::String(s) => self.emit(ctx, s, a.span)?,
                         other => {
+                            // Go would recurse until its stack runs out.
+                            if let Err(e) = other.check_acyclic() {
+                                return Err(self.errorf(e.to_string()));
+                            }
                             let s = other.to_go_string();
                             self.emit(ctx, &s, a.span)?;
                         }

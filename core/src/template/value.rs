@@ -307,7 +307,9 @@ impl Value {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.is_empty(),
             Value::Map(m) => !m.is_empty(),
-            Value::Object(_) => true,
+            // Structs are always true; a map type (`.Files`, `.Files.Glob`)
+            // is false when empty.
+            Value::Object(o) => o.map_entries().is_none_or(|m| !m.is_empty()),
         }
     }
 
@@ -592,6 +594,52 @@ mod tests {
         assert_eq!(Value::Float(1234567.0).to_go_string(), "1.234567e+06");
         assert_eq!(Value::Float(0.00001).to_go_string(), "1e-05");
         assert_eq!(Value::Float(0.5).to_go_string(), "0.5");
+    }
+
+    #[test]
+    fn cycles_are_reported_not_followed() {
+        let m = Value::map(Map::new());
+        let Value::Map(r) = &m else { unreachable!() };
+        r.insert("a".into(), Value::Int(1));
+        r.insert("self".into(), m.clone());
+        r.insert("l".into(), Value::list(vec![m.clone()]));
+        assert_eq!(m.check_acyclic(), Err(CycleError));
+        assert!(m.deep_copy().is_err());
+        assert_eq!(m.to_go_string(), "map[a:1 l:[<cycle>] self:<cycle>]");
+        assert!(format!("{m:?}").contains("<cycle>"));
+        assert!(m == m.clone());
+        // A shared (not cyclic) map is fine.
+        let inner = Value::map(Map::new());
+        let mut outer = Map::new();
+        outer.insert("x".into(), inner.clone());
+        outer.insert("y".into(), inner);
+        let outer = Value::map(outer);
+        assert_eq!(outer.check_acyclic(), Ok(()));
+        assert_eq!(outer.to_go_string(), "map[x:map[] y:map[]]");
+        // Two distinct maps that each contain themselves compare without hanging.
+        let other = Value::map(Map::new());
+        let Value::Map(o) = &other else {
+            unreachable!()
+        };
+        o.insert("a".into(), Value::Int(1));
+        o.insert("self".into(), other.clone());
+        o.insert("l".into(), Value::list(vec![other.clone()]));
+        let _ = m == other;
+    }
+
+    #[test]
+    fn clones_share_the_map_deep_copies_do_not() {
+        let m = Value::map(Map::new());
+        let alias = m.clone();
+        alias.with_map_mut(|e| e.insert("k".into(), Value::Int(1)));
+        assert_eq!(m.get("k"), Some(Value::Int(1)));
+        let copy = m.deep_copy().unwrap_or_default();
+        copy.with_map_mut(|e| e.insert("k".into(), Value::Int(2)));
+        assert_eq!(m.get("k"), Some(Value::Int(1)));
+        assert!(
+            m.as_map_ref()
+                .is_some_and(|a| !a.ptr_eq(copy.as_map_ref().unwrap_or(a)))
+        );
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Repo(args) => repo::run(&cli.global, args),
         Command::Search(args) => search::run(&cli.global, args),
         Command::Template(args) => template::run(&cli.global, args),
-        Command::Show(cmd) => show::run(cmd),
+        Command::Show(cmd) => show::run(&cli.global, cmd),
         Command::Lint(args) => lint::run(&cli.global, args),
         Command::Get(args) => get::run(&cli.global, args),
         Command::History(args) => history::run(&cli.global, args),

@@ -29,19 +29,7 @@ pub struct PullArgs {
 
 /// Maps Helm's chart-location flags onto the library's options.
 pub fn chart_path_options(c: &ChartPathArgs) -> chart_core::repo::ChartPathOptions {
-    chart_core::repo::ChartPathOptions {
-        version: c.version.clone().unwrap_or_default(),
-        devel: c.devel,
-        repo_url: c.repo.clone().unwrap_or_default(),
-        username: c.username.clone().unwrap_or_default(),
-        password: c.password.clone().unwrap_or_default(),
-        pass_credentials_all: c.pass_credentials,
-        ca_file: c.ca_file.clone().unwrap_or_default(),
-        cert_file: c.cert_file.clone().unwrap_or_default(),
-        key_file: c.key_file.clone().unwrap_or_default(),
-        insecure_skip_tls_verify: c.insecure_skip_tls_verify,
-        verify: c.verify,
-    }
+    c.options()
 }
 
 pub fn run(global: &GlobalArgs, args: &PullArgs) -> Result<()> {

@@ -58,6 +58,7 @@ pub fn run(global: &GlobalArgs, args: &RollbackArgs) -> Result<()> {
         force: args.force,
         cleanup_on_fail: args.cleanup_on_fail,
         max_history: args.history_max,
+        recreate_pods: args.recreate_pods,
     };
     rb.run(&mut cfg, &args.release)
         .map_err(|e| anyhow!("{e}"))?;

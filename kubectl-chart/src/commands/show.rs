@@ -7,7 +7,7 @@ use chart_core::action::locate::locate_chart;
 use chart_core::action::show::{ShowFormat, show};
 use clap::{Args, Subcommand};
 
-use crate::args::ChartPathArgs;
+use crate::args::{ChartPathArgs, GlobalArgs};
 
 #[derive(Subcommand, Debug)]
 pub enum ShowCommand {
@@ -40,7 +40,7 @@ pub struct ShowValuesArgs {
     pub jsonpath: Option<String>,
 }
 
-pub fn run(cmd: &ShowCommand) -> Result<()> {
+pub fn run(global: &GlobalArgs, cmd: &ShowCommand) -> Result<()> {
     let (name, format, args) = match cmd {
         ShowCommand::All(a) => ("all", ShowFormat::All, a),
         ShowCommand::Chart(a) => ("chart", ShowFormat::Chart, a),
@@ -59,7 +59,8 @@ pub fn run(cmd: &ShowCommand) -> Result<()> {
         );
     };
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let path = locate_chart(chart, &cwd).map_err(anyhow::Error::msg)?;
+    let path = locate_chart(chart, &cwd, &args.chart.options(), &global.repo_settings())
+        .map_err(anyhow::Error::msg)?;
     let text = show(&path, format).map_err(anyhow::Error::msg)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -47,21 +47,16 @@ pub struct TemplateArgs {
 }
 
 pub fn run(global: &GlobalArgs, args: &TemplateArgs) -> Result<()> {
+    // Flag values are checked before anything else, as cobra does.
+    let post_renderer = args.install.post_renderer()?;
     if args.args.is_empty() {
         bail!(
             "\"kubectl chart template\" requires at least 1 argument\n\nUsage:  kubectl chart template [NAME] [CHART] [flags]"
         );
     }
     let i = &args.install;
-    // Not silently ignored: these need what this build does not have yet.
-    if i.post_renderer.is_some() {
-        bail!("--post-renderer is not supported yet");
-    }
     if args.validate {
         bail!("--validate needs a cluster connection, which `template` does not support yet");
-    }
-    if i.chart.repo.is_some() {
-        bail!("--repo is not supported yet: give a local chart directory or archive");
     }
     let req = TemplateRequest {
         args: args.args.clone(),
@@ -83,8 +78,15 @@ pub fn run(global: &GlobalArgs, args: &TemplateArgs) -> Result<()> {
             release_name: String::new(),
         },
         cwd: std::env::current_dir().context("cannot read the current directory")?,
+        chart_options: i.chart.options(),
+        repo_settings: Some(global.repo_settings()),
+        dependency_update: i.dependency_update,
+        post_renderer,
     };
     let run = chart_core::action::template::run(&req);
+    if !run.progress.is_empty() {
+        print!("{}", run.progress);
+    }
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for w in &run.warnings {

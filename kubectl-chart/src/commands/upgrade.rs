@@ -48,6 +48,15 @@ pub struct UpgradeArgs {
 }
 
 pub fn run(global: &GlobalArgs, args: &UpgradeArgs) -> Result<()> {
+    // Flag values are checked before anything else, as cobra does.
+    args.flags.dry_run()?;
+    args.flags.post_renderer()?;
+    if args.recreate_pods {
+        // cobra's notice for a deprecated flag, as Helm prints it.
+        eprintln!(
+            "Flag --recreate-pods has been deprecated, functionality will no longer be updated. Consult the documentation for other methods to recreate pods"
+        );
+    }
     if args.args.len() != 2 {
         bail!(
             "\"kubectl chart upgrade\" requires 2 arguments\n\nUsage:  kubectl chart upgrade [RELEASE] [CHART] [flags]"
@@ -61,7 +70,7 @@ pub fn run(global: &GlobalArgs, args: &UpgradeArgs) -> Result<()> {
                 if args.output == OutputFormat::Table {
                     println!("Release {name:?} does not exist. Installing it now.");
                 }
-                let rel = run_install(&cfg, &args.args, &args.flags, true)?;
+                let rel = run_install(global, &cfg, &args.args, &args.flags, true)?;
                 return print_release(&rel, args.output, global.debug, false);
             }
             Err(e) => return Err(anyhow!("{e}")),
@@ -72,7 +81,7 @@ pub fn run(global: &GlobalArgs, args: &UpgradeArgs) -> Result<()> {
     let vals = value_options(&f.values)
         .merge_values()
         .map_err(|e| anyhow!("{e}"))?;
-    let chart = load_chart(&args.args[1])?;
+    let chart = load_chart(&args.args[1], global, f)?;
     let mut up = Upgrade {
         namespace: cfg.kube().namespace().to_string(),
         skip_crds: f.skip_crds,
@@ -80,7 +89,9 @@ pub fn run(global: &GlobalArgs, args: &UpgradeArgs) -> Result<()> {
         wait: f.wait,
         wait_for_jobs: f.wait_for_jobs,
         disable_hooks: f.no_hooks,
-        dry_run: f.dry_run,
+        dry_run: f.dry_run()?,
+        post_renderer: f.post_renderer()?,
+        recreate_pods: args.recreate_pods,
         force: args.force,
         reset_values: args.reset_values,
         reuse_values: args.reuse_values,

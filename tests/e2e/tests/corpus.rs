@@ -8,10 +8,7 @@ use chart_e2e::{bin, report_missing_shared, shared_dir};
 
 /// Cases that do not pass yet, each with the reason. The test fails if one
 /// of them starts passing, so this list can only shrink.
-const KNOWN_FAILING: &[&str] = &[
-    // To diagnose (after map reference semantics landed).
-    "bitnami-apache-default",
-];
+const KNOWN_FAILING: &[&str] = &[];
 
 /// Number of cases in the public corpus, reported when it is absent.
 const PUBLIC_CASES: usize = 56;

@@ -662,3 +662,614 @@ fn atomic_install_and_upgrade_restore_the_previous_state() {
         "quay.io/gitops-cookbook/pacman-kikd:1.0.0"
     );
 }
+
+/// The `checksum/config` value a golden (Helm's output) gives the Deployment.
+fn golden_checksum(seed: &Path, golden: &str) -> String {
+    let text = std::fs::read_to_string(seed.join("goldens").join(golden)).unwrap();
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("checksum/config: "))
+        .unwrap()
+        .to_string()
+}
+
+fn copy_chart(from: &Path, to: &Path) {
+    chart_e2e::golden::copy_dir(from, to).unwrap();
+}
+
+#[test]
+fn tutorial_greetings_config_change_rolls_the_deployment() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("lifecycle greetings", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    let dir = c.dir().to_path_buf();
+    copy_chart(&seed.join("greetings"), &dir.join("greetings"));
+    ok(&c, &dir, &["install", "greetings", "./greetings"]);
+    let annotation = |c: &TestCluster| {
+        deployment(c, "default", "greetings")["spec"]["template"]["metadata"]["annotations"]
+            ["checksum/config"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let aloha = golden_checksum(&seed, "greetings-aloha.yaml");
+    let namaste = golden_checksum(&seed, "greetings-namaste.yaml");
+    assert_ne!(aloha, namaste);
+    assert_eq!(annotation(&c), aloha);
+    let cm = c
+        .get("/api/v1/namespaces/default/configmaps/greeting-config")
+        .json();
+    assert_eq!(cm["data"]["greeting"], "Aloha");
+
+    // The tutorial's edit: a new greeting in the ConfigMap template only.
+    std::fs::copy(
+        seed.join("goldens/greetings-namaste.configmap.yaml"),
+        dir.join("greetings/templates/configmap.yaml"),
+    )
+    .unwrap();
+    ok(&c, &dir, &["upgrade", "greetings", "./greetings"]);
+    assert_eq!(annotation(&c), namaste, "pod template checksum changed");
+    let cm = c
+        .get("/api/v1/namespaces/default/configmaps/greeting-config")
+        .json();
+    assert_eq!(cm["data"]["greeting"], "Namaste");
+    assert_eq!(
+        history(&c, &dir, "greetings", "default"),
+        vec![
+            (1, "superseded".into(), "Install complete".into()),
+            (2, "deployed".into(), "Upgrade complete".into()),
+        ]
+    );
+    // The stored manifest is Helm's rendering of the edited chart.
+    let manifest = ok(&c, &dir, &["get", "manifest", "greetings"]);
+    let golden = std::fs::read_to_string(seed.join("goldens/greetings-namaste.yaml")).unwrap();
+    assert_eq!(manifest.trim(), golden.trim());
+}
+
+/// A local chart repository serving postgresql (built with our package
+/// index), for music's dependency.
+fn postgresql_repo(c: &TestCluster, seed: &Path) -> chart_e2e::repo_server::RepoServer {
+    let repo = c.dir().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::copy(
+        seed.join("music/charts/postgresql-11.6.12.tgz"),
+        repo.join("postgresql-11.6.12.tgz"),
+    )
+    .unwrap();
+    ok(c, c.dir(), &["repo", "index", "repo"]);
+    chart_e2e::repo_server::RepoServer::start(&repo, None).unwrap()
+}
+
+/// music without its `charts/`, its dependency pointing at `url`.
+fn music_copy(seed: &Path, to: &Path, url: &str) {
+    copy_chart(&seed.join("music"), to);
+    std::fs::remove_dir_all(to.join("charts")).unwrap();
+    let y = std::fs::read_to_string(to.join("Chart.yaml")).unwrap();
+    std::fs::write(
+        to.join("Chart.yaml"),
+        y.replace("https://charts.bitnami.com/bitnami", url),
+    )
+    .unwrap();
+}
+
+/// Lines of an install/upgrade output without the deployment time.
+fn without_time(s: &str) -> String {
+    s.lines()
+        .filter(|l| !l.starts_with("LAST DEPLOYED: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn tutorial_music_installs_with_its_postgresql_dependency() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("lifecycle music", 1));
+        return;
+    };
+    let c = TestCluster::start_with(&["--kube-version", "v1.29.0"]);
+    let server = postgresql_repo(&c, &seed);
+    let dir = c.dir().to_path_buf();
+    music_copy(&seed, &dir.join("music"), &server.url);
+    // As the tutorial: add the repository, fetch the dependency, install.
+    ok(&c, &dir, &["repo", "add", "local", &server.url]);
+    let out = ok(&c, &dir, &["dependency", "update", "./music"]);
+    assert!(out.contains("Saving 1 charts\n"), "{out}");
+    assert_eq!(
+        std::fs::read(dir.join("music/charts/postgresql-11.6.12.tgz")).unwrap(),
+        std::fs::read(seed.join("music/charts/postgresql-11.6.12.tgz")).unwrap()
+    );
+    let out = ok(
+        &c,
+        &dir,
+        &[
+            "install",
+            "music-db",
+            "./music",
+            "--set",
+            "postgresql.auth.postgresPassword=golden-admin-pw",
+        ],
+    );
+    assert!(out.contains("\nSTATUS: deployed\nREVISION: 1\n"), "{out}");
+    // What was stored is Helm's rendering (the golden, same kube version).
+    let manifest = ok(&c, &dir, &["get", "manifest", "music-db"]);
+    let golden =
+        std::fs::read_to_string(seed.join("goldens/music-db-fixed-admin-password.yaml")).unwrap();
+    assert_eq!(manifest.trim(), golden.trim());
+    // The dependency's objects are in the cluster, with the release's ownership.
+    let sts = c
+        .get("/apis/apps/v1/namespaces/default/statefulsets/music-db-postgresql")
+        .json();
+    assert_eq!(
+        sts["metadata"]["annotations"]["meta.helm.sh/release-name"],
+        "music-db"
+    );
+    let secret = c
+        .get("/api/v1/namespaces/default/secrets/music-db-postgresql")
+        .json();
+    assert_eq!(secret["data"]["postgres-password"], "Z29sZGVuLWFkbWluLXB3");
+    assert_eq!(deployment(&c, "default", "music")["kind"], "Deployment");
+    same_as_helm(&c, &dir, &["list"]);
+    same_as_helm(&c, &dir, &["get", "values", "music-db", "-a"]);
+
+    // --dependency-update fetches what charts/ lacks, for install and
+    // upgrade; the progress lines are Helm's.
+    music_copy(&seed, &dir.join("music-ours"), &server.url);
+    music_copy(&seed, &dir.join("music-helm"), &server.url);
+    let args = |chart: &str, ns: &str| {
+        vec![
+            "install".to_string(),
+            "music-du".into(),
+            chart.into(),
+            "--dependency-update".into(),
+            "-n".into(),
+            ns.into(),
+            "--create-namespace".into(),
+            "--set".into(),
+            "postgresql.auth.postgresPassword=pw".into(),
+        ]
+    };
+    let oa = args("./music-ours", "du-ours");
+    let o = ours(&c, &dir, &oa.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        dir.join("music-ours/charts/postgresql-11.6.12.tgz")
+            .is_file()
+    );
+    assert!(dir.join("music-ours/Chart.lock").is_file());
+    let ha = args("./music-helm", "du-helm");
+    if let Some(h) = helm(&c, &dir, &ha.iter().map(String::as_str).collect::<Vec<_>>()) {
+        assert!(h.status.success(), "{}", String::from_utf8_lossy(&h.stderr));
+        assert_eq!(
+            without_time(&String::from_utf8_lossy(&o.stdout)).replace("du-ours", "NS"),
+            without_time(&String::from_utf8_lossy(&h.stdout)).replace("du-helm", "NS"),
+        );
+    }
+    std::fs::remove_dir_all(dir.join("music-ours/charts")).unwrap();
+    let out = ok(
+        &c,
+        &dir,
+        &[
+            "upgrade",
+            "music-du",
+            "./music-ours",
+            "--dependency-update",
+            "-n",
+            "du-ours",
+        ],
+    );
+    assert!(out.contains("REVISION: 2"), "{out}");
+    // Without the flag a missing dependency is Helm's error.
+    std::fs::remove_dir_all(dir.join("music-ours/charts")).unwrap();
+    let o = ours(
+        &c,
+        &dir,
+        &["upgrade", "music-du", "./music-ours", "-n", "du-ours"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    std::fs::remove_dir_all(dir.join("music-helm/charts")).unwrap();
+    if let Some(h) = helm(
+        &c,
+        &dir,
+        &["upgrade", "music-du", "./music-helm", "-n", "du-helm"],
+    ) {
+        assert_eq!(o.stderr, h.stderr);
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "Error: An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: postgresql\n"
+    );
+}
+
+/// A chart whose ConfigMap shows what `lookup` saw.
+fn lookup_chart(dir: &Path) -> PathBuf {
+    let chart = dir.join("lk");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: lk\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        r#"{{- $cm := lookup "v1" "ConfigMap" .Release.Namespace "preexisting" }}
+{{- $ns := lookup "v1" "Namespace" "ignored-for-cluster-scope" "default" }}
+{{- $list := lookup "v1" "ConfigMap" .Release.Namespace "" }}
+{{- $none := lookup "v1" "ConfigMap" .Release.Namespace "absent" }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-seen
+data:
+  found: {{ dig "data" "key" "none" $cm | quote }}
+  namespace: {{ dig "metadata" "name" "none" $ns | quote }}
+  listed: {{ $list.items | default list | len | toString | quote }}
+  kind: {{ $list.kind | default "none" | quote }}
+  absent: {{ $none | len | toString | quote }}
+"#,
+    )
+    .unwrap();
+    chart
+}
+
+/// The `data` the release's ConfigMap got in the cluster.
+fn seen(c: &TestCluster, ns: &str, release: &str) -> Value {
+    c.get(&format!(
+        "/api/v1/namespaces/{ns}/configmaps/{release}-seen"
+    ))
+    .json()["data"]
+        .clone()
+}
+
+#[test]
+fn lookup_reads_the_cluster_on_install_and_upgrade_not_in_dry_runs() {
+    let c = TestCluster::start();
+    let dir = c.dir().to_path_buf();
+    lookup_chart(&dir);
+    let pre = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "preexisting"}, "data": {"key": "value"}});
+    assert_eq!(
+        c.post("/api/v1/namespaces/default/configmaps", &pre).status,
+        201
+    );
+    ok(&c, &dir, &["install", "ours", "./lk"]);
+    let data = seen(&c, "default", "ours");
+    assert_eq!(data["found"], "value");
+    assert_eq!(data["namespace"], "default");
+    assert_eq!(data["listed"], "1");
+    assert_eq!(data["kind"], "ConfigMapList");
+    assert_eq!(data["absent"], "0");
+    // Helm on the same cluster sees the same (its release is `theirs`, and
+    // by then our ConfigMap is listed too).
+    let helm_seen = helm(&c, &dir, &["install", "theirs", "./lk"]).map(|h| {
+        assert!(h.status.success(), "{}", String::from_utf8_lossy(&h.stderr));
+        seen(&c, "default", "theirs")
+    });
+    if let Some(h) = &helm_seen {
+        let mut expected = data.clone();
+        expected["listed"] = "2".into();
+        assert_eq!(h, &expected);
+    } else {
+        assert!(!report_missing_shared("lookup vs helm", 1));
+    }
+    // Upgrades read the cluster as it is now.
+    let changed = serde_json::json!({"data": {"key": "changed"}});
+    let r = c.request(
+        "PATCH",
+        "/api/v1/namespaces/default/configmaps/preexisting",
+        "application/merge-patch+json",
+        Some(&changed.to_string()),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    ok(&c, &dir, &["upgrade", "ours", "./lk"]);
+    assert_eq!(seen(&c, "default", "ours")["found"], "changed");
+
+    // Dry runs: `--dry-run` (= client) renders lookups empty like Helm
+    // 3.10; `--dry-run=server` reads the cluster; neither stores anything.
+    for (flag, found) in [
+        ("--dry-run", "none"),
+        ("--dry-run=client", "none"),
+        ("--dry-run=true", "none"),
+        ("--dry-run=server", "changed"),
+    ] {
+        for cmd in ["install", "upgrade"] {
+            let name = if cmd == "install" { "dry" } else { "ours" };
+            let out = ok(&c, &dir, &[cmd, name, "./lk", flag]);
+            assert!(
+                out.contains(&format!("  found: \"{found}\"\n")),
+                "{cmd} {flag}: {out}"
+            );
+            assert!(out.contains("STATUS: pending-"), "{out}");
+        }
+    }
+    let o = ours(&c, &dir, &["install", "dry", "./lk", "--dry-run=bogus"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "Error: Invalid dry-run flag. Flag must one of the following: false, true, none, client, server\n"
+    );
+    assert!(
+        release_secrets(&c, "default")
+            .iter()
+            .all(|s| s["metadata"]["labels"]["name"] != "dry"),
+        "a dry run stored a release"
+    );
+    assert_eq!(
+        history(&c, &dir, "ours", "default").len(),
+        2,
+        "a dry-run upgrade stored a revision"
+    );
+    // Helm 3.10.1's `--dry-run` prints the same (lookups empty).
+    if let Some(h) = helm(&c, &dir, &["install", "dry", "./lk", "--dry-run"]) {
+        let mine = ours(&c, &dir, &["install", "dry", "./lk", "--dry-run"]);
+        assert_eq!(
+            without_time(&String::from_utf8_lossy(&mine.stdout)),
+            without_time(&String::from_utf8_lossy(&h.stdout))
+        );
+    }
+    // `template` never reads the cluster.
+    let out = ok(&c, &dir, &["template", "t", "./lk"]);
+    assert!(out.contains("  found: \"none\"\n"), "{out}");
+}
+
+#[test]
+fn name_template_post_renderer_and_recreate_pods_as_helm() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("install flags", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    let dir = c.dir().to_path_buf();
+    copy_chart(&seed.join("pacman"), &dir.join("pacman"));
+    copy_chart(&seed.join("greetings"), &dir.join("greetings"));
+
+    // --name-template: a Sprig template, no chart context.
+    let out = ok(
+        &c,
+        &dir,
+        &[
+            "install",
+            "./greetings",
+            "--name-template",
+            "nt-{{ add 1 2 }}-{{ \"X\" | lower }}",
+        ],
+    );
+    assert!(out.starts_with("NAME: nt-3-x\n"), "{out}");
+    for args in [
+        vec!["install", "./greetings", "--name-template", "{{ bad"],
+        vec!["install", "n", "./greetings", "--name-template", "x"],
+        vec![
+            "install",
+            "./greetings",
+            "--name-template",
+            "{{ include \"a\" . }}",
+        ],
+        vec!["install", "./greetings", "--name-template", "Upper"],
+    ] {
+        let mine = ours(&c, &dir, &args);
+        if let Some(h) = helm(&c, &dir, &args) {
+            assert_eq!(
+                String::from_utf8_lossy(&mine.stderr).replace("kubectl chart", "helm"),
+                String::from_utf8_lossy(&h.stderr),
+                "{args:?}"
+            );
+            assert_eq!(mine.status.code(), h.status.code());
+        }
+    }
+
+    // --post-renderer: the program's output is what is applied and stored.
+    let script = dir.join("relabel.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nsed 's/app.kubernetes.io\\/name: greetings/app.kubernetes.io\\/name: relabelled/'\necho \"# post-rendered with: $*\"\n",
+    )
+    .unwrap();
+    let bad = dir.join("bad.sh");
+    std::fs::write(&bad, "#!/bin/sh\ncat >/dev/null\necho oops >&2\nexit 3\n").unwrap();
+    #[cfg(unix)]
+    for p in [&script, &bad] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let pr_args = |ns: &str| {
+        vec![
+            "install".to_string(),
+            "greetings".into(),
+            "./greetings".into(),
+            "-n".into(),
+            ns.into(),
+            "--create-namespace".into(),
+            "--post-renderer".into(),
+            "./relabel.sh".into(),
+            "--post-renderer-args".into(),
+            "a1".into(),
+            "--post-renderer-args".into(),
+            "b 2".into(),
+        ]
+    };
+    let strs = |v: &[String]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let a = strs(&pr_args("pr-ours"));
+    ok(&c, &dir, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let live = deployment(&c, "pr-ours", "greetings");
+    assert_eq!(
+        live["metadata"]["labels"]["app.kubernetes.io/name"],
+        "relabelled"
+    );
+    let manifest = ok(&c, &dir, &["get", "manifest", "greetings", "-n", "pr-ours"]);
+    assert!(
+        manifest.contains("# post-rendered with: a1 b 2\n"),
+        "{manifest}"
+    );
+    let a = strs(&pr_args("pr-helm"));
+    if let Some(h) = helm(&c, &dir, &a.iter().map(String::as_str).collect::<Vec<_>>()) {
+        assert!(h.status.success(), "{}", String::from_utf8_lossy(&h.stderr));
+        let theirs = helm(&c, &dir, &["get", "manifest", "greetings", "-n", "pr-helm"]).unwrap();
+        assert_eq!(manifest, String::from_utf8_lossy(&theirs.stdout));
+    }
+    for args in [
+        vec!["install", "x", "./greetings", "--post-renderer", "./bad.sh"],
+        vec![
+            "install",
+            "x",
+            "./greetings",
+            "--post-renderer",
+            "./nosuch.sh",
+        ],
+        vec![
+            "install",
+            "x",
+            "./greetings",
+            "--post-renderer",
+            "greetings/Chart.yaml",
+        ],
+        vec![
+            "template",
+            "x",
+            "./greetings",
+            "--post-renderer",
+            "./bad.sh",
+        ],
+        vec![
+            "template",
+            "x",
+            "./greetings",
+            "--post-renderer",
+            "./relabel.sh",
+        ],
+    ] {
+        let mine = ours(&c, &dir, &args);
+        if let Some(h) = helm(&c, &dir, &args) {
+            assert_eq!(
+                String::from_utf8_lossy(&mine.stdout),
+                String::from_utf8_lossy(&h.stdout),
+                "{args:?}"
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&mine.stderr).replace("kubectl chart", "helm"),
+                String::from_utf8_lossy(&h.stderr),
+                "{args:?}"
+            );
+            assert_eq!(mine.status.code(), h.status.code(), "{args:?}");
+        }
+    }
+    assert!(
+        release_secrets(&c, "default")
+            .iter()
+            .all(|s| s["metadata"]["labels"]["name"] != "x"),
+        "a failed post-render stored a release"
+    );
+
+    // --recreate-pods (deprecated, still honoured): an upgrade that changes
+    // nothing replaces the Deployment's pods; without it they stay.
+    ok(&c, &dir, &["install", "pacman", "./pacman"]);
+    let pods =
+        |c: &TestCluster| -> Vec<String> {
+            let mut names: Vec<String> = c
+            .get("/api/v1/namespaces/default/pods?labelSelector=app.kubernetes.io%2Fname%3Dpacman")
+            .json()["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p["metadata"]["name"].as_str().unwrap_or_default().to_string())
+            .collect();
+            names.sort();
+            names
+        };
+    let before = pods(&c);
+    assert!(!before.is_empty(), "the controllers made no pods");
+    ok(&c, &dir, &["upgrade", "pacman", "./pacman"]);
+    assert_eq!(pods(&c), before, "pods replaced without --recreate-pods");
+    let o = ours(
+        &c,
+        &dir,
+        &["upgrade", "pacman", "./pacman", "--recreate-pods"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let after = pods(&c);
+    assert_eq!(after.len(), before.len());
+    assert!(
+        after.iter().all(|p| !before.contains(p)),
+        "{before:?} -> {after:?}"
+    );
+    // The deprecation notice, as Helm prints it.
+    if let Some(h) = helm(
+        &c,
+        &dir,
+        &["upgrade", "pacman", "./pacman", "--recreate-pods"],
+    ) {
+        assert!(h.status.success());
+        assert_eq!(o.stderr, h.stderr);
+    }
+    let o = ours(&c, &dir, &["rollback", "pacman", "1", "--recreate-pods"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(pods(&c).iter().all(|p| !after.contains(p)));
+}
+
+/// A Deployment whose containers come from `.Values.containers` in order.
+fn ordered_chart(dir: &Path) -> PathBuf {
+    let chart = dir.join("ordered");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: ordered\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(chart.join("values.yaml"), "containers: [a, b]\n").unwrap();
+    std::fs::write(
+        chart.join("templates/deploy.yaml"),
+        r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  selector:
+    matchLabels: {app: {{ .Release.Name }}}
+  template:
+    metadata:
+      labels: {app: {{ .Release.Name }}}
+    spec:
+      containers:
+{{- range .Values.containers }}
+      - name: {{ . }}
+        image: img/{{ . }}:1
+{{- end }}
+"#,
+    )
+    .unwrap();
+    chart
+}
+
+fn container_names(c: &TestCluster, ns: &str, name: &str) -> Vec<String> {
+    deployment(c, ns, name)["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn upgrades_keep_the_charts_list_order_like_helm() {
+    let c = TestCluster::start();
+    let dir = c.dir().to_path_buf();
+    ordered_chart(&dir);
+    let Some(_) = helm(&c, &dir, &["install", "theirs", "./ordered"]) else {
+        assert!(!report_missing_shared("list order vs helm", 1));
+        return;
+    };
+    ok(&c, &dir, &["install", "ours", "./ordered"]);
+    // A reorder, then an insertion in the middle with a removal: the live
+    // list follows the chart (Helm's patches carry `$setElementOrder`).
+    for (set, want) in [
+        ("containers={b,a}", vec!["b", "a"]),
+        ("containers={b,c,a}", vec!["b", "c", "a"]),
+        ("containers={c,a}", vec!["c", "a"]),
+    ] {
+        let h = helm(&c, &dir, &["upgrade", "theirs", "./ordered", "--set", set]).unwrap();
+        assert!(h.status.success(), "{}", String::from_utf8_lossy(&h.stderr));
+        ok(&c, &dir, &["upgrade", "ours", "./ordered", "--set", set]);
+        assert_eq!(container_names(&c, "default", "theirs"), want, "helm {set}");
+        assert_eq!(container_names(&c, "default", "ours"), want, "ours {set}");
+    }
+}

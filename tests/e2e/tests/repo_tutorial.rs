@@ -21,12 +21,7 @@ use chart_e2e::{bin, report_missing_shared, shared_dir};
 
 /// Cases of the tutorial flow that need commands other helpers are still
 /// writing; the test fails if one starts passing (then remove it here).
-const KNOWN_FAILING: &[&str] = &[
-    // `show` (render helper) is not on main yet.
-    "show-values-from-repo",
-    // `template` does not render yet (render helper).
-    "template-from-repo",
-];
+const KNOWN_FAILING: &[&str] = &[];
 
 /// One tool's isolated Helm homes.
 struct Homes {
@@ -477,11 +472,6 @@ fn repo_tutorial_flow_matches_helm() {
             .join("cache/repository/local-index.yaml")
             .exists()
     );
-    if std::env::var_os("CHART_INSTALL_AVAILABLE").is_none() {
-        eprintln!(
-            "NOTE repo tutorial: `install local/pacman` into the test API server is NOT RUN: the install command is not on main yet"
-        );
-    }
 }
 
 /// Relative paths and contents of every file below `dir`.
@@ -915,5 +905,231 @@ fn repo_basic_auth_and_errors_match_helm() {
         text(&o.stderr).contains("OCI registries are not supported yet"),
         "{}",
         text(&o.stderr)
+    );
+}
+
+/// Tutorial §6–§8's last step: install from the served repository into the
+/// test API server, by `repo/chart --version`, by `--repo URL`, then upgrade
+/// from the repository; Helm (reading the same cluster) must see the same
+/// release it gets by installing the same chart itself. A tampered archive
+/// is refused before anything is stored.
+#[test]
+fn repo_install_from_the_repo_into_the_test_api_server() {
+    let Some(f) = Fixture::new("install") else {
+        return;
+    };
+    let (repo, server) = our_repo(&f);
+    let url = server.url.clone();
+    let c = chart_e2e::cluster::TestCluster::start();
+    let run = |ours: bool, args: &[&str]| -> Output {
+        let mut cmd = if ours {
+            c.command(bin("kubectl-chart"))
+        } else {
+            c.command(f.shared.join("tools/helm-oracle"))
+        };
+        cmd.args(args).current_dir(&f.dir);
+        if ours {
+            f.ours.apply(&mut cmd);
+        } else {
+            f.helm.apply(&mut cmd);
+        }
+        cmd.output().expect("run")
+    };
+    ok(&run(true, &["repo", "add", "local", &url]), "repo add");
+    ok(
+        &run(false, &["repo", "add", "local", &url]),
+        "helm repo add",
+    );
+
+    // Same chart, same release name, two namespaces: ours and Helm's.
+    let o = run(
+        true,
+        &[
+            "install",
+            "pacman",
+            "local/pacman",
+            "--version",
+            "0.1.0",
+            "-n",
+            "ours",
+            "--create-namespace",
+        ],
+    );
+    let out = ok(&o, "install from repo");
+    assert!(out.starts_with("NAME: pacman\nLAST DEPLOYED: "), "{out}");
+    assert!(out.contains("\nNAMESPACE: ours\nSTATUS: deployed\nREVISION: 1\n"));
+    ok(
+        &run(
+            false,
+            &[
+                "install",
+                "pacman",
+                "local/pacman",
+                "--version",
+                "0.1.0",
+                "-n",
+                "theirs",
+                "--create-namespace",
+            ],
+        ),
+        "helm install from repo",
+    );
+    let deploy = c
+        .get("/apis/apps/v1/namespaces/ours/deployments/pacman")
+        .json();
+    assert_eq!(
+        deploy["spec"]["template"]["spec"]["containers"][0]["image"],
+        "quay.io/gitops-cookbook/pacman-kikd:1.0.0"
+    );
+    for args in [
+        vec!["get", "manifest", "pacman", "-n", "NS"],
+        vec!["get", "values", "pacman", "-a", "-n", "NS"],
+        vec!["get", "notes", "pacman", "-n", "NS"],
+    ] {
+        let with = |ns: &str| -> Vec<String> {
+            args.iter()
+                .map(|a| {
+                    if *a == "NS" {
+                        ns.to_string()
+                    } else {
+                        a.to_string()
+                    }
+                })
+                .collect()
+        };
+        let ours_args = with("ours");
+        let theirs_args = with("theirs");
+        let ours_ref: Vec<&str> = ours_args.iter().map(String::as_str).collect();
+        let theirs_ref: Vec<&str> = theirs_args.iter().map(String::as_str).collect();
+        // Helm reads our release and its own; both must be the same.
+        let h_ours = ok(&run(false, &ours_ref), "helm reads ours");
+        let h_theirs = ok(&run(false, &theirs_ref), "helm reads theirs");
+        assert_eq!(h_ours, h_theirs, "{args:?}");
+        assert_eq!(ok(&run(true, &ours_ref), "we read ours"), h_theirs);
+    }
+    let hist = ok(
+        &run(false, &["history", "pacman", "-n", "ours", "-o", "json"]),
+        "helm history",
+    );
+    assert!(hist.contains("\"chart\":\"pacman-0.1.0\""), "{hist}");
+
+    // --repo URL (no repositories.yaml entry needed), and an upgrade from
+    // the repository with a value change.
+    let out = ok(
+        &run(
+            true,
+            &[
+                "install",
+                "viaurl",
+                "pacman",
+                "--repo",
+                &url,
+                "--version",
+                "0.1.0",
+                "-n",
+                "viaurl",
+                "--create-namespace",
+            ],
+        ),
+        "install --repo",
+    );
+    assert!(out.contains("STATUS: deployed"), "{out}");
+    assert_eq!(
+        c.get("/apis/apps/v1/namespaces/viaurl/deployments/pacman")
+            .status,
+        200
+    );
+    let out = ok(
+        &run(
+            true,
+            &[
+                "upgrade",
+                "pacman",
+                "local/pacman",
+                "-n",
+                "ours",
+                "--set",
+                "replicaCount=2",
+            ],
+        ),
+        "upgrade from repo",
+    );
+    assert!(out.contains("REVISION: 2"), "{out}");
+    let deploy = c
+        .get("/apis/apps/v1/namespaces/ours/deployments/pacman")
+        .json();
+    assert_eq!(deploy["spec"]["replicas"], 2);
+
+    // Errors read as Helm's (program name aside).
+    for args in [
+        vec!["install", "x", "local/pacman", "--version", "9.9.9"],
+        vec!["install", "x", "nope/pacman"],
+        vec!["install", "x", "pacman"],
+        vec!["upgrade", "pacman", "local/nothing", "-n", "ours"],
+    ] {
+        let (o, h) = (run(true, &args), run(false, &args));
+        same_result(&o, &h).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+    }
+
+    // A tampered archive: refused, nothing stored, nothing created.
+    let unpacked = f.dir.join("unpacked-pacman");
+    ok(
+        &run(
+            true,
+            &[
+                "pull",
+                "local/pacman",
+                "--untar",
+                "-d",
+                unpacked.to_str().unwrap(),
+            ],
+        ),
+        "pull",
+    );
+    let values = unpacked.join("pacman/values.yaml");
+    let v = std::fs::read_to_string(&values).unwrap();
+    std::fs::write(&values, v.replace("replicaCount: 1", "replicaCount: 5")).unwrap();
+    ok(
+        &run(
+            true,
+            &[
+                "package",
+                unpacked.join("pacman").to_str().unwrap(),
+                "-d",
+                repo.to_str().unwrap(),
+            ],
+        ),
+        "repackage over the served archive",
+    );
+    // The cache from the first install must not hide the tampering.
+    let cached = f.ours.root.join("cache/repository/pacman-0.1.0.tgz");
+    let _ = std::fs::remove_file(cached);
+    let o = run(
+        true,
+        &[
+            "install",
+            "tampered",
+            "local/pacman",
+            "-n",
+            "tampered",
+            "--create-namespace",
+        ],
+    );
+    assert!(!o.status.success(), "tampered archive installed");
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("digest mismatch") && err.contains("pacman-0.1.0.tgz"),
+        "{err}"
+    );
+    let secrets = c.get("/api/v1/namespaces/tampered/secrets?labelSelector=name%3Dtampered");
+    assert_eq!(
+        secrets.json()["items"].as_array().map(Vec::len),
+        Some(0),
+        "a release record was written"
+    );
+    assert_eq!(
+        c.get("/apis/apps/v1/namespaces/tampered/deployments/pacman")
+            .status,
+        404
     );
 }
