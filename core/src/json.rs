@@ -126,6 +126,7 @@ fn encode_value(
             newline(out, opts, depth);
             out.push(']');
         }
+        Value::Map(map) if map.is_nil() => out.push_str("null"),
         Value::Map(map) => {
             let _on_path = map.enter().map_err(|_| JsonError::cycle())?;
             encode_map(out, &map.read(), opts, depth)?
@@ -409,6 +410,7 @@ impl JsonWriter {
                 }
                 self.end_array();
             }
+            Value::Map(m) if m.is_nil() => self.null(),
             Value::Map(m) => match m.enter() {
                 Ok(_on_path) => self.map(&m.read()),
                 // Stored data never contains itself; write something valid.

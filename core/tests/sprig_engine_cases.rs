@@ -31,17 +31,10 @@ const KNOWN_GAPS: &[(&str, &str, &str)] = &[
     ),
     ("date.txt", "{{ unixEpoch \"x\" }}", STRUCT_PARAM),
     ("crypto.txt", "signed bad ca", STRUCT_PARAM),
-    ("encoding.txt", "fromJson null", YAML_FUNCS),
-    ("encoding.txt", "fromJsonArray null", YAML_FUNCS),
-    ("dicts.txt", "{{ set nil \"a\" 1 }}", NIL_MAP),
 ];
-
-const NIL_MAP: &str = "the engine passes nil to a map parameter as an empty map, Go as a nil map \
-     (so Go's `set nil` panics with `assignment to entry in nil map`)";
 
 const TYPED: &str = "no []string/[]int/map[string]string in the value model";
 const STRUCT_PARAM: &str = "no Ty for time.Time / certificate parameters";
-const YAML_FUNCS: &str = "crate::yaml::funcs returns nil for JSON null";
 
 fn full_table() -> Arc<FuncTable> {
     let mut t = FuncTable::new();

@@ -28,19 +28,20 @@ pub fn register(t: &mut FuncTable) {
     });
     t.add("set", Signature::fixed(&[M, String, Any]), |a| {
         let k = arg_str(a, 1)?;
-        let m = arg_map(a, 0)?.ok_or_else(nil_map)?;
+        let m = arg_map(a, 0)?.filter(|m| !m.is_nil()).ok_or_else(nil_map)?;
         m.insert(map_key(k), arg(a, 2).clone());
         Ok(Value::Map(m.clone()))
     });
     t.add("unset", Signature::fixed(&[M, String]), |a| {
         let k = arg_str(a, 1)?;
         match arg_map(a, 0)? {
+            // `delete` on a nil map does nothing.
+            Some(m) if m.is_nil() => Ok(Value::Map(m.clone())),
             Some(m) => {
                 m.remove(k);
                 Ok(Value::Map(m.clone()))
             }
-            // `delete` on a nil map does nothing; the nil map prints as `map[]`.
-            None => Ok(Value::empty_map()),
+            None => Ok(Value::Map(MapRef::nil())),
         }
     });
     t.add("hasKey", Signature::fixed(&[M, String]), |a| {
@@ -152,7 +153,9 @@ fn merge_into(dst: &MapRef, src: &MapRef, overwrite: bool) -> Result<(), FuncErr
                 }
             }
             Value::Map(sm) => match &dv {
-                Some(Value::Map(dm)) => {
+                // A nil destination map cannot be written: mergo puts the
+                // source's map in its place (below).
+                Some(Value::Map(dm)) if !dm.is_nil() => {
                     merge_into(dm, sm, overwrite)?;
                     if dm.is_empty() {
                         dst.insert(k, sv);
@@ -175,7 +178,10 @@ fn merge_into(dst: &MapRef, src: &MapRef, overwrite: bool) -> Result<(), FuncErr
 
 fn merge(a: &[Value], overwrite: bool) -> FuncResult {
     // A nil destination becomes a new map (mergo sets the pointer).
-    let dst = arg_map(a, 0)?.cloned().unwrap_or_default();
+    let dst = arg_map(a, 0)?
+        .filter(|m| !m.is_nil())
+        .cloned()
+        .unwrap_or_default();
     for i in 1..a.len() {
         if let Some(src) = arg_map(a, i)? {
             merge_into(&dst, src, overwrite)?;

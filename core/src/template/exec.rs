@@ -163,10 +163,13 @@ fn can_be_nil(ty: Ty) -> bool {
     matches!(ty, Ty::Any | Ty::List | Ty::Map | Ty::StrList)
 }
 
+/// The nil Go passes for an untyped `nil` argument: a nil map for a map
+/// parameter (reads see no entries, `set` fails with `assignment to entry
+/// in nil map`), an empty list for a slice (a nil slice prints as `[]`).
 fn zero_of(ty: Ty) -> Value {
     match ty {
         Ty::List | Ty::StrList => Value::list(Vec::new()),
-        Ty::Map => Value::empty_map(),
+        Ty::Map => Value::Map(super::value::MapRef::nil()),
         _ => Value::Nil,
     }
 }

@@ -341,9 +341,41 @@ impl Printer {
                 // A nil element of a list or map.
                 if depth == 0 {
                     self.buf.push_str("<invalid reflect.Value>");
+                } else if verb == 'v' && self.f.sharp_v {
+                    self.buf.push_str("interface {}(nil)");
                 } else {
                     self.buf.push_str("<nil>");
                 }
+            }
+            // Go syntax: `[]interface {}{1, "x"}`, `map[string]interface {}{"k":1}`.
+            Value::List(items) if verb == 'v' && self.f.sharp_v => {
+                self.buf.push_str("[]interface {}{");
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.buf.push_str(", ");
+                    }
+                    self.print_value(item, verb, depth + 1);
+                }
+                self.buf.push('}');
+            }
+            Value::Map(m) if verb == 'v' && self.f.sharp_v && m.is_nil() => {
+                self.buf.push_str("map[string]interface {}(nil)");
+            }
+            Value::Map(m) if verb == 'v' && self.f.sharp_v => {
+                let Ok(_on_path) = m.enter() else {
+                    self.buf.push_str("<cycle>");
+                    return;
+                };
+                self.buf.push_str("map[string]interface {}{");
+                for (i, (k, val)) in m.read().iter().enumerate() {
+                    if i > 0 {
+                        self.buf.push_str(", ");
+                    }
+                    self.print_value(&Value::String(k.clone()), verb, depth + 1);
+                    self.buf.push(':');
+                    self.print_value(val, verb, depth + 1);
+                }
+                self.buf.push('}');
             }
             Value::Bool(b) => match verb {
                 't' | 'v' => self.pad(if *b { "true" } else { "false" }),

@@ -45,8 +45,19 @@ pub type MapWrite<'a> = RwLockWriteGuard<'a, Map>;
 /// Reads take an uncontended read lock (one atomic operation, about the
 /// cost of the `Arc` clone every read already does), which keeps values
 /// `Send + Sync` for the language server while giving Go's semantics.
+///
+/// A Go nil map (`fromJson "null"`, an untyped `nil` passed to a map
+/// parameter) is a `MapRef` too, made with [`MapRef::nil`]: it reads as empty
+/// and prints as `map[]`, but encodes as JSON `null` and cannot be written
+/// by template functions (`assignment to entry in nil map`).
 #[derive(Clone, Default)]
-pub struct MapRef(Arc<RwLock<Map>>);
+pub struct MapRef(Arc<MapCell>);
+
+#[derive(Default)]
+struct MapCell {
+    nil: bool,
+    entries: RwLock<Map>,
+}
 
 /// A map that (directly or through lists and other maps) contains itself.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -55,17 +66,40 @@ pub struct CycleError;
 
 impl MapRef {
     pub fn new(map: Map) -> MapRef {
-        MapRef(Arc::new(RwLock::new(map)))
+        MapRef(Arc::new(MapCell {
+            nil: false,
+            entries: RwLock::new(map),
+        }))
+    }
+
+    /// A Go nil map.
+    pub fn nil() -> MapRef {
+        MapRef(Arc::new(MapCell {
+            nil: true,
+            entries: RwLock::new(Map::new()),
+        }))
+    }
+
+    /// Whether this is a Go nil map (see [`MapRef::nil`]).
+    pub fn is_nil(&self) -> bool {
+        self.0.nil
     }
 
     /// The entries, locked for reading.
     pub fn read(&self) -> MapRead<'_> {
-        self.0.read().unwrap_or_else(PoisonError::into_inner)
+        self.0
+            .entries
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The entries, locked for writing: changes are seen by every holder.
+    /// (Template functions check [`MapRef::is_nil`] first, as Go panics.)
     pub fn write(&self) -> MapWrite<'_> {
-        self.0.write().unwrap_or_else(PoisonError::into_inner)
+        self.0
+            .entries
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The value at `key` (a cheap clone).
@@ -118,13 +152,20 @@ impl MapRef {
     /// The entries, without copying when this is the only holder.
     pub fn into_map(self) -> Map {
         match Arc::try_unwrap(self.0) {
-            Ok(lock) => lock.into_inner().unwrap_or_else(PoisonError::into_inner),
+            Ok(cell) => cell
+                .entries
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner),
             Err(shared) => MapRef(shared).snapshot(),
         }
     }
 
-    /// A new map with every nested map and list copied too (copystructure).
+    /// A new map with every nested map and list copied too (copystructure;
+    /// a nil map stays nil).
     pub fn deep_copy(&self) -> Result<MapRef, CycleError> {
+        if self.is_nil() {
+            return Ok(MapRef::nil());
+        }
         let _on_path = self.enter()?;
         let snapshot = self.snapshot();
         let mut out = Map::new();
@@ -197,6 +238,10 @@ impl PartialEq for MapRef {
     fn eq(&self, other: &MapRef) -> bool {
         if self.ptr_eq(other) {
             return true;
+        }
+        // DeepEqual tells a nil map from an empty one.
+        if self.is_nil() != other.is_nil() {
+            return false;
         }
         let (Ok(_a), Ok(_b)) = (self.enter(), other.enter()) else {
             // Back at a map already being compared: Go's DeepEqual treats

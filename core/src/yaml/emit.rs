@@ -71,6 +71,8 @@ fn json_round_trip(v: &Value) -> Result<Node, JsonError> {
                 .map(json_round_trip)
                 .collect::<Result<Vec<_>, _>>()?,
         ),
+        // A Go nil map marshals as JSON `null`.
+        Value::Map(map) if map.is_nil() => Node::Plain("null".into()),
         Value::Map(map) => {
             let _on_path = map.enter().map_err(|_| JsonError::cycle())?;
             let map = map.read();

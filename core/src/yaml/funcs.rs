@@ -4,7 +4,7 @@
 
 use crate::json;
 use crate::source::SourceId;
-use crate::template::{FuncError, FuncResult, FuncTable, Map, Signature, Ty, Value};
+use crate::template::{FuncError, FuncResult, FuncTable, Map, MapRef, Signature, Ty, Value};
 use crate::toml;
 
 use super::emit::to_yaml;
@@ -120,10 +120,11 @@ fn must_to_raw_json_fn(args: &[Value]) -> FuncResult {
     must(json::to_raw_json(arg(args)))
 }
 
-/// `fromJson`: a map (`null` makes Go's map nil), or `{"Error": msg}`.
+/// `fromJson`: a map, or `{"Error": msg}`. For `null` Go's map becomes a nil
+/// map (prints as `map[]`, encodes as `null`).
 pub fn from_json(text: &str) -> Value {
     if let Ok(Value::Nil) = json::from_json(text) {
-        return Value::Nil;
+        return Value::Map(MapRef::nil());
     }
     match json::from_json_object(text) {
         Ok(m) => Value::map(m),
@@ -131,10 +132,12 @@ pub fn from_json(text: &str) -> Value {
     }
 }
 
-/// `fromJsonArray`: a list (`null` makes it nil), or `[msg]`.
+/// `fromJsonArray`: a list, or `[msg]`. For `null` Go's slice becomes nil,
+/// which prints as `[]`; an empty list is the closest value we have (its
+/// `toJson` is `[]` where Go's is `null`).
 pub fn from_json_array(text: &str) -> Value {
     if let Ok(Value::Nil) = json::from_json(text) {
-        return Value::Nil;
+        return Value::list(Vec::new());
     }
     match json::from_json_array(text) {
         Ok(l) => Value::list(l),
