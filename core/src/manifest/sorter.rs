@@ -94,7 +94,7 @@ pub type ParseDoc<'p> = &'p dyn Fn(&str) -> Result<Value, DocError>;
 
 /// The standard document parser: Helm's YAML semantics from [`crate::yaml`].
 pub fn parse_yaml_doc(text: &str) -> Result<Value, DocError> {
-    crate::yaml::parse_value(text, crate::source::SourceId::default())
+    crate::yaml::parse::parse_value_unindexed(text, crate::source::SourceId::default())
         .map(|p| p.value)
         .map_err(|e| DocError {
             message: e.helm_message(),
