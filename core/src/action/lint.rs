@@ -85,7 +85,7 @@ pub fn lint_chart(path: &str, req: &LintRequest, user: &Map) -> ChartLint {
     };
     let mut scratch = None;
     let dir = if is_archive(path) {
-        match unpack(&req.cwd.join(path)) {
+        match unpack(&req.cwd.join(path), path) {
             Ok((tmp, dir)) => {
                 scratch = Some(tmp);
                 dir
@@ -116,11 +116,10 @@ pub fn lint_chart(path: &str, req: &LintRequest, user: &Map) -> ChartLint {
 
 /// Unpacks an archive into a fresh temporary directory; returns that
 /// directory and the chart directory inside it.
-fn unpack(archive: &Path) -> Result<(PathBuf, PathBuf), String> {
+fn unpack(archive: &Path, shown: &str) -> Result<(PathBuf, PathBuf), String> {
     let data = std::fs::read(archive).map_err(|e| {
         format!(
-            "unable to open tarball: open {}: {}",
-            archive.display(),
+            "unable to open tarball: open {shown}: {}",
             crate::chart::loader::go_io_message_pub(&e)
         )
     })?;

@@ -149,6 +149,7 @@ const LINT_CASES: &[(&str, &str)] = &[
         "lint-types delims-braces missing-chart --quiet",
     ),
     ("clean", "show-chart"),
+    ("archive", "lint-archive.tgz missing.tgz"),
 ];
 
 #[test]
