@@ -241,7 +241,7 @@ impl ChartSource for LoadedChart {
             &mut warnings,
         );
         self.push_log(warnings);
-        let (_rendered, notes, sorted) = result.map_err(|e| ActionError::msg(e.message))?;
+        let (_rendered, notes, sorted) = result.map_err(|e| ActionError::msg(e.without_hint()))?;
         let mut manifest = String::new();
         for m in &sorted.manifests {
             manifest.push_str(&format!("---\n# Source: {}\n{}\n", m.name, m.content));

@@ -18,7 +18,7 @@ use crate::engine::{
 };
 use crate::manifest::{
     CrdFile, KindOrder, ManifestError, OutputOptions, Sorted, TemplateOutput, manifest_text,
-    parse_yaml_doc, sort_manifests, template_output,
+    parse_yaml_doc, show_only, sort_manifests, template_output,
 };
 use crate::template::{Map, Value};
 use crate::values::{self, ValueOptions};
@@ -52,6 +52,9 @@ pub struct TemplateRequest {
     pub dependency_update: bool,
     /// `--post-renderer`: rewrites the manifests (not the hooks).
     pub post_renderer: Option<PostRenderer>,
+    /// `--dry-run=server` (Helm 3.13+): `lookup` reads this cluster;
+    /// otherwise it gives empty maps.
+    pub lookup: Option<super::ClusterLookup>,
 }
 
 /// The outcome: warnings to print on stderr (also on failure), then either
@@ -84,11 +87,22 @@ impl TemplateError {
     /// A render-phase error: Helm adds a hint to use `--debug`.
     fn render(message: impl std::fmt::Display) -> TemplateError {
         TemplateError {
-            message: format!("{message}\n\nUse --debug flag to render out invalid YAML"),
+            message: format!("{message}{DEBUG_HINT}"),
             debug_output: None,
         }
     }
+
+    /// The message without `helm template`'s `--debug` hint (install and
+    /// upgrade do not print it).
+    pub fn without_hint(&self) -> &str {
+        self.message
+            .strip_suffix(DEBUG_HINT)
+            .unwrap_or(&self.message)
+    }
 }
+
+/// `helm template` adds this to render-phase errors.
+const DEBUG_HINT: &str = "\n\nUse --debug flag to render out invalid YAML";
 
 const RELEASE_NAME_MAX: usize = 53;
 
@@ -361,7 +375,7 @@ fn prepare(
             is_upgrade,
         },
         caps,
-        lookup: None,
+        lookup: req.lookup.as_ref().map(|l| l.0.clone()),
     })
 }
 
@@ -412,22 +426,34 @@ fn run_inner(
             &opts,
         ));
     };
-    if opts.output_dir.is_some() || !opts.show_only.is_empty() {
-        return Err(TemplateError::plain(
-            "--post-renderer with --output-dir or --show-only is not supported yet by kubectl-chart",
-        ));
-    }
-    // Helm post-renders the manifest text (CRDs included with
-    // --include-crds), then prints it trimmed, then the hooks.
+    // Helm post-renders the manifest text it built (CRDs included with
+    // --include-crds; with --output-dir the manifests went to files and the
+    // program gets nothing), prints the result trimmed, then the hooks, and
+    // applies --show-only to that whole text.
     let crds_shown: &[CrdFile] = if opts.include_crds { &crds } else { &[] };
-    let text = manifest_text(crds_shown, &sorted.manifests);
+    let text = if opts.output_dir.is_some() {
+        String::new()
+    } else {
+        manifest_text(crds_shown, &sorted.manifests)
+    };
     let rendered = pr.run(&text).map_err(|e| {
         TemplateError::render(format!("error while running post render on files: {e}"))
     })?;
+    if opts.output_dir.is_some() {
+        let mut out = template_output(&crds, &sorted.manifests, &sorted.hooks, &opts);
+        out.stdout = Ok(format!("{}\n", rendered.trim()));
+        return Ok(out);
+    }
+    let show = std::mem::take(&mut opts.show_only);
     let hooks_only = template_output(&[], &[], &sorted.hooks, &opts);
-    let stdout = hooks_only.stdout.map(|hooks| {
+    let stdout = hooks_only.stdout.and_then(|hooks| {
         // `hooks` starts with the "\n" that ends an empty manifest.
-        format!("{}{hooks}", rendered.trim())
+        let full = format!("{}{hooks}", rendered.trim());
+        if show.is_empty() {
+            Ok(full)
+        } else {
+            show_only(&full, &show)
+        }
     });
     Ok(TemplateOutput {
         writes: hooks_only.writes,

@@ -311,6 +311,7 @@ impl KubeClient for Client {
         namespace: &str,
         name: &str,
     ) -> Result<Option<Json>, KubeError> {
+        KubeError::require_name(name)?;
         match self.get_json(&res.object_path(namespace, name)) {
             Ok(v) => Ok(Some(v)),
             Err(e) if e.is_not_found() => Ok(None),
@@ -373,6 +374,7 @@ impl KubeClient for Client {
         name: &str,
         obj: &Json,
     ) -> Result<Json, KubeError> {
+        KubeError::require_name(name)?;
         let mut obj = obj.clone();
         // PUT needs the current resourceVersion unless the object has one.
         if obj.pointer("/metadata/resourceVersion").is_none()
@@ -399,6 +401,7 @@ impl KubeClient for Client {
         kind: PatchKind,
         body: &Json,
     ) -> Result<Json, KubeError> {
+        KubeError::require_name(name)?;
         let mut path = Self::with_manager(res.object_path(namespace, name));
         if let PatchKind::Apply { force: true } = kind {
             path.push_str("&force=true");
@@ -408,6 +411,7 @@ impl KubeClient for Client {
     }
 
     fn delete(&self, res: &ApiResource, namespace: &str, name: &str) -> Result<(), KubeError> {
+        KubeError::require_name(name)?;
         let body = serde_json::to_vec(&serde_json::json!({
             "kind": "DeleteOptions",
             "apiVersion": "v1",

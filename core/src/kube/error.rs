@@ -21,6 +21,9 @@ pub enum KubeError {
     /// The kubeconfig could not be loaded.
     #[error("{0}")]
     Config(String),
+    /// Refused before sending (client-go's checks, e.g. an empty name).
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl KubeError {
@@ -29,6 +32,20 @@ impl KubeError {
             code,
             reason: reason.to_string(),
             message: message.into(),
+        }
+    }
+
+    /// client-go's refusal of an object call without a name.
+    pub fn empty_name() -> KubeError {
+        KubeError::Invalid("resource name may not be empty".into())
+    }
+
+    /// [`KubeError::empty_name`] when `name` is empty.
+    pub fn require_name(name: &str) -> Result<(), KubeError> {
+        if name.is_empty() {
+            Err(KubeError::empty_name())
+        } else {
+            Ok(())
         }
     }
 

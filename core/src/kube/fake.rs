@@ -513,6 +513,7 @@ impl KubeClient for FakeClient {
         namespace: &str,
         name: &str,
     ) -> Result<Option<Json>, KubeError> {
+        KubeError::require_name(name)?;
         let mut st = self.lock();
         self.record(&mut st, Verb::Get, res, namespace, name)?;
         Ok(st.objects.get(&key(res, namespace, name)).cloned())
@@ -581,6 +582,7 @@ impl KubeClient for FakeClient {
         name: &str,
         obj: &Json,
     ) -> Result<Json, KubeError> {
+        KubeError::require_name(name)?;
         let mut st = self.lock();
         self.record(&mut st, Verb::Replace, res, namespace, name)?;
         let k = key(res, namespace, name);
@@ -604,6 +606,7 @@ impl KubeClient for FakeClient {
         kind: PatchKind,
         body: &Json,
     ) -> Result<Json, KubeError> {
+        KubeError::require_name(name)?;
         let mut st = self.lock();
         self.record(&mut st, Verb::Patch, res, namespace, name)?;
         let k = key(res, namespace, name);
@@ -627,6 +630,7 @@ impl KubeClient for FakeClient {
     }
 
     fn delete(&self, res: &ApiResource, namespace: &str, name: &str) -> Result<(), KubeError> {
+        KubeError::require_name(name)?;
         let mut st = self.lock();
         self.record(&mut st, Verb::Delete, res, namespace, name)?;
         match st.objects.remove(&key(res, namespace, name)) {

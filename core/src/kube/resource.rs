@@ -68,8 +68,16 @@ pub enum BuildError {
     Yaml(String),
     #[error("Object 'Kind' is missing in '{0}'")]
     MissingKind(String),
-    #[error("unable to recognize \"\": {0}")]
-    Unrecognized(KubeError),
+    /// No resource for the kind (client-go's mapping error; the namespace is
+    /// the one written in the document).
+    #[error(
+        "resource mapping not found for name: {name:?} namespace: {namespace:?} from \"\": {source}\nensure CRDs are installed first"
+    )]
+    Unrecognized {
+        name: String,
+        namespace: String,
+        source: KubeError,
+    },
     #[error(transparent)]
     Kube(KubeError),
 }
@@ -136,15 +144,23 @@ fn push_object(
         }
         return Ok(());
     }
-    let resource = client.resolve(&api_version, &kind).map_err(|e| match e {
-        KubeError::NoMatch { .. } => BuildError::Unrecognized(e),
-        other => BuildError::Kube(other),
-    })?;
     let name = obj
         .pointer("/metadata/name")
         .and_then(Json::as_str)
         .unwrap_or("")
         .to_string();
+    let resource = client.resolve(&api_version, &kind).map_err(|e| match e {
+        KubeError::NoMatch { .. } => BuildError::Unrecognized {
+            name: name.clone(),
+            namespace: obj
+                .pointer("/metadata/namespace")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_string(),
+            source: e,
+        },
+        other => BuildError::Kube(other),
+    })?;
     let namespace = if resource.namespaced {
         let ns = obj
             .pointer("/metadata/namespace")

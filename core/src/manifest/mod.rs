@@ -19,7 +19,7 @@ pub use head::Head;
 pub use hook::{Hook, HookEvent};
 pub use kind_order::{INSTALL_ORDER, KindOrder, UNINSTALL_ORDER, sort_by_kind};
 pub use output::{
-    CrdFile, FileWrite, OutputOptions, ShowOnlyError, TemplateOutput, manifest_text,
+    CrdFile, FileWrite, OutputOptions, ShowOnlyError, TemplateOutput, manifest_text, show_only,
     template_output,
 };
 pub use sorter::{

@@ -204,7 +204,7 @@ fn source_regex() -> &'static Regex {
 }
 
 /// Helm's `--show-only` filter over the full output text.
-fn show_only(text: &str, patterns: &[String]) -> Result<String, ShowOnlyError> {
+pub fn show_only(text: &str, patterns: &[String]) -> Result<String, ShowOnlyError> {
     let docs = split_manifests(text);
     let mut out = String::new();
     for pattern in patterns {

@@ -5,10 +5,12 @@ use std::io::Write;
 
 use anyhow::{Context, Result, bail};
 use chart_core::action::template::TemplateRequest;
+use chart_core::action::{ClusterLookup, DryRun};
 use chart_core::manifest::{FileWrite, OutputOptions};
 use chart_core::values::ValueOptions;
 use clap::Args;
 
+use super::cluster::configuration;
 use crate::args::{GlobalArgs, InstallFlags, ValuesArgs};
 
 #[derive(Args, Debug)]
@@ -49,6 +51,7 @@ pub struct TemplateArgs {
 pub fn run(global: &GlobalArgs, args: &TemplateArgs) -> Result<()> {
     // Flag values are checked before anything else, as cobra does.
     let post_renderer = args.install.post_renderer()?;
+    args.install.dry_run()?;
     if args.args.is_empty() {
         bail!(
             "\"kubectl chart template\" requires at least 1 argument\n\nUsage:  kubectl chart template [NAME] [CHART] [flags]"
@@ -82,6 +85,13 @@ pub fn run(global: &GlobalArgs, args: &TemplateArgs) -> Result<()> {
         repo_settings: Some(global.repo_settings()),
         dependency_update: i.dependency_update,
         post_renderer,
+        // Helm 3.13+: `template --dry-run=server` lets `lookup` read the
+        // cluster (capabilities stay the client-only defaults).
+        lookup: if i.dry_run()? == DryRun::Server {
+            Some(ClusterLookup::of(&configuration(global, false)?))
+        } else {
+            None
+        },
     };
     let run = chart_core::action::template::run(&req);
     if !run.progress.is_empty() {

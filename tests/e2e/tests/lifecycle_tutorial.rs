@@ -193,6 +193,28 @@ fn tutorial_pacman_install_upgrade_get_uninstall() {
         all.contains("USER-SUPPLIED VALUES:\nreplicaCount: 2\n\nCOMPUTED VALUES:\n"),
         "{all}"
     );
+    // `get metadata` (Helm 3.13+, not in the oracle): the fields of its
+    // documented table and JSON forms.
+    let meta = ok(&c, &seed, &["get", "metadata", "pacman"]);
+    let lines: Vec<&str> = meta.lines().collect();
+    assert_eq!(
+        lines[..7],
+        [
+            "NAME: pacman",
+            "CHART: pacman",
+            "VERSION: 0.1.0",
+            "APP_VERSION: 1.0.0",
+            "NAMESPACE: default",
+            "REVISION: 2",
+            "STATUS: deployed",
+        ],
+        "{meta}"
+    );
+    assert!(lines[7].starts_with("DEPLOYED_AT: 20"), "{meta}");
+    let meta: Value =
+        serde_json::from_str(&ok(&c, &seed, &["get", "metadata", "pacman", "-o", "json"])).unwrap();
+    assert_eq!(meta["revision"], 2);
+    assert_eq!(meta["appVersion"], "1.0.0");
     let live = deployment(&c, "default", "pacman");
     assert_eq!(
         live["metadata"]["labels"]["app.kubernetes.io/managed-by"],
@@ -999,16 +1021,29 @@ fn lookup_reads_the_cluster_on_install_and_upgrade_not_in_dry_runs() {
         "a dry-run upgrade stored a revision"
     );
     // Helm 3.10.1's `--dry-run` prints the same (lookups empty).
-    if let Some(h) = helm(&c, &dir, &["install", "dry", "./lk", "--dry-run"]) {
-        let mine = ours(&c, &dir, &["install", "dry", "./lk", "--dry-run"]);
+    for args in [
+        vec!["install", "dry", "./lk", "--dry-run"],
+        vec!["upgrade", "ours", "./lk", "--dry-run"],
+        vec!["upgrade", "dry", "./lk", "--install", "--dry-run"],
+    ] {
+        let Some(h) = helm(&c, &dir, &args) else {
+            break;
+        };
+        let mine = ours(&c, &dir, &args);
         assert_eq!(
             without_time(&String::from_utf8_lossy(&mine.stdout)),
-            without_time(&String::from_utf8_lossy(&h.stdout))
+            without_time(&String::from_utf8_lossy(&h.stdout)),
+            "{args:?}"
         );
+        assert_eq!(mine.status.code(), h.status.code(), "{args:?}");
     }
-    // `template` never reads the cluster.
+    // `template` reads the cluster only with `--dry-run=server` (Helm 3.13+).
     let out = ok(&c, &dir, &["template", "t", "./lk"]);
     assert!(out.contains("  found: \"none\"\n"), "{out}");
+    let out = ok(&c, &dir, &["template", "t", "./lk", "--dry-run"]);
+    assert!(out.contains("  found: \"none\"\n"), "{out}");
+    let out = ok(&c, &dir, &["template", "t", "./lk", "--dry-run=server"]);
+    assert!(out.contains("  found: \"changed\"\n"), "{out}");
 }
 
 #[test]
@@ -1134,6 +1169,33 @@ fn name_template_post_renderer_and_recreate_pods_as_helm() {
             "./greetings",
             "--post-renderer",
             "./relabel.sh",
+        ],
+        vec![
+            "template",
+            "x",
+            "./greetings",
+            "--post-renderer",
+            "./relabel.sh",
+            "-s",
+            "templates/configmap.yaml",
+        ],
+        vec![
+            "template",
+            "x",
+            "./greetings",
+            "--post-renderer",
+            "./relabel.sh",
+            "-s",
+            "templates/nothere.yaml",
+        ],
+        vec![
+            "template",
+            "x",
+            "./greetings",
+            "--post-renderer",
+            "./relabel.sh",
+            "--output-dir",
+            "od",
         ],
     ] {
         let mine = ours(&c, &dir, &args);
@@ -1272,4 +1334,119 @@ fn upgrades_keep_the_charts_list_order_like_helm() {
         assert_eq!(container_names(&c, "default", "theirs"), want, "helm {set}");
         assert_eq!(container_names(&c, "default", "ours"), want, "ours {set}");
     }
+}
+
+/// A one-template chart.
+fn tiny_chart(dir: &Path, name: &str, template: &str) {
+    let chart = dir.join(name);
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        format!("apiVersion: v2\nname: {name}\nversion: 0.1.0\n"),
+    )
+    .unwrap();
+    std::fs::write(chart.join("templates/t.yaml"), template).unwrap();
+}
+
+#[test]
+fn bad_input_on_the_lifecycle_path_fails_like_helm() {
+    let c = TestCluster::start();
+    let dir = c.dir().to_path_buf();
+    if helm(&c, &dir, &["version"]).is_none() {
+        assert!(!report_missing_shared("bad input vs helm", 1));
+        return;
+    }
+    tiny_chart(
+        &dir,
+        "unknownkind",
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n",
+    );
+    tiny_chart(
+        &dir,
+        "noname",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n",
+    );
+    tiny_chart(
+        &dir,
+        "badyaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: [\n",
+    );
+    tiny_chart(
+        &dir,
+        "good",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+    );
+    tiny_chart(&dir, "failing", "{{ fail \"the chart says no\" }}\n");
+    // Each tool installs under its own release name where a release is
+    // made; errors are compared with the program name put back.
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["install", "REL", "./unknownkind"],
+        vec!["install", "REL", "./noname"],
+        vec!["install", "REL", "./badyaml"],
+        vec!["install", "REL", "./failing"],
+        vec!["install", "REL", "./good", "-n", "no-such-namespace"],
+        vec!["install", "REL", "./good", "-f", "missing-values.yaml"],
+        vec!["install", "REL", "./good", "--set", "a.b[x]=1"],
+        vec!["install", "REL", "./no-such-chart"],
+        vec!["install", "Bad_Name", "./good"],
+        vec!["upgrade", "never-installed", "./good"],
+        vec!["rollback", "never-installed", "1"],
+        vec!["status", "never-installed"],
+        vec!["uninstall", "never-installed"],
+        vec!["history", "never-installed"],
+        vec!["get", "values", "never-installed"],
+    ];
+    for case in cases {
+        let mine_args: Vec<&str> = case
+            .iter()
+            .map(|a| if *a == "REL" { "ours" } else { *a })
+            .collect();
+        let theirs_args: Vec<&str> = case
+            .iter()
+            .map(|a| if *a == "REL" { "theirs" } else { *a })
+            .collect();
+        let mine = ours(&c, &dir, &mine_args);
+        let theirs = helm(&c, &dir, &theirs_args).unwrap();
+        // Ours adds where a YAML error came from in the template (on its
+        // own line); everything else is Helm's text.
+        let mine_err: String = String::from_utf8_lossy(&mine.stderr)
+            .split_inclusive('\n')
+            .filter(|l| !l.starts_with("(the offending text was produced by "))
+            .collect();
+        assert_eq!(
+            mine_err
+                .replace("kubectl chart", "helm")
+                .replace("\"ours\"", "\"theirs\"")
+                .replace(" ours ", " theirs "),
+            String::from_utf8_lossy(&theirs.stderr),
+            "{case:?}"
+        );
+        assert_eq!(mine.status.code(), theirs.status.code(), "{case:?}");
+    }
+    // Nothing was recorded for the failed installs but the failing-in-cluster
+    // ones, and those are `failed` revisions as Helm records them.
+    let mut names: Vec<String> = release_secrets(&c, "default")
+        .iter()
+        .map(|s| {
+            format!(
+                "{}:{}",
+                s["metadata"]["labels"]["name"].as_str().unwrap_or_default(),
+                s["metadata"]["labels"]["status"]
+                    .as_str()
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    names.sort();
+    let theirs: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with("theirs:"))
+        .map(|n| n.replacen("theirs:", "", 1))
+        .collect();
+    let mine: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with("ours:"))
+        .map(|n| n.replacen("ours:", "", 1))
+        .collect();
+    assert_eq!(mine, theirs, "{names:?}");
 }

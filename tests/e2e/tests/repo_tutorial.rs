@@ -409,6 +409,47 @@ fn repo_tutorial_flow_matches_helm() {
             "1.29.0",
         ],
     );
+    // show/template from a repository: --version, --repo URL, errors.
+    case(
+        &mut tally,
+        "show-chart-repo-url",
+        &["show", "chart", "pacman", "--repo", &url],
+    );
+    case(
+        &mut tally,
+        "show-all-version",
+        &["show", "all", "local/postgresql", "--version", "~11.6"],
+    );
+    case(
+        &mut tally,
+        "show-readme-missing-chart",
+        &["show", "readme", "local/nothing"],
+    );
+    case(
+        &mut tally,
+        "template-repo-url-version",
+        &[
+            "template",
+            "pacman",
+            "pacman",
+            "--repo",
+            &url,
+            "--version",
+            "0.1.0",
+            "--kube-version",
+            "1.29.0",
+        ],
+    );
+    case(
+        &mut tally,
+        "template-bad-version",
+        &["template", "x", "local/pacman", "--version", "2.0.0"],
+    );
+    case(
+        &mut tally,
+        "template-repo-url-missing",
+        &["template", "x", "nothing", "--repo", &url],
+    );
     case(&mut tally, "pull-missing-chart", &["pull", "local/nothing"]);
     case(
         &mut tally,
@@ -1132,4 +1173,91 @@ fn repo_install_from_the_repo_into_the_test_api_server() {
             .status,
         404
     );
+}
+
+/// `--repo URL --username/--password`: the index is fetched with the
+/// credentials; an archive on another host:port gets them only with
+/// `--pass-credentials`, as Helm does (both tools checked against the same
+/// servers).
+#[test]
+fn repo_credentials_with_repo_url_follow_helm() {
+    let Some(f) = Fixture::new("repo-url-auth") else {
+        return;
+    };
+    // B serves the archive without auth; A serves the index (behind basic
+    // auth) whose URLs point at B.
+    let dir_a = f.dir.join("a");
+    let dir_b = f.dir.join("b");
+    std::fs::create_dir_all(&dir_a).unwrap();
+    std::fs::create_dir_all(&dir_b).unwrap();
+    let b = RepoServer::start(&dir_b, None).unwrap();
+    let pacman = f.seed("pacman");
+    ok(
+        &f.ours_cmd(&f.dir, &["package", pacman.to_str().unwrap(), "-d", "a"]),
+        "package",
+    );
+    ok(
+        &f.ours_cmd(&f.dir, &["repo", "index", "a", "--url", &b.url]),
+        "index",
+    );
+    std::fs::rename(
+        dir_a.join("pacman-0.1.0.tgz"),
+        dir_b.join("pacman-0.1.0.tgz"),
+    )
+    .unwrap();
+    let a = RepoServer::start(&dir_a, Some(("user", "s3cret"))).unwrap();
+    let golden = std::fs::read(f.shared.join("seed-charts/goldens/pacman.yaml")).unwrap();
+    let base = [
+        "template",
+        "pacman",
+        "pacman",
+        "--repo",
+        a.url.as_str(),
+        "--namespace",
+        "default",
+        "--kube-version",
+        "1.29.0",
+    ];
+    let creds = ["--username", "user", "--password", "s3cret"];
+    let archive_auth = |b: &RepoServer, from: usize| -> Vec<Option<String>> {
+        b.requests()[from..]
+            .iter()
+            .filter(|r| r.path.ends_with(".tgz"))
+            .map(|r| r.authorization.clone())
+            .collect()
+    };
+    // Without credentials: Helm's error for the index, for both tools.
+    let (o, h) = f.both(&f.dir, &base);
+    same_result(&o, &h).unwrap();
+    assert!(!o.status.success());
+    for (ours, pass, want_auth) in [
+        (true, false, None),
+        (false, false, None),
+        (true, true, Some("Basic dXNlcjpzM2NyZXQ=".to_string())),
+        (false, true, Some("Basic dXNlcjpzM2NyZXQ=".to_string())),
+    ] {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend(creds);
+        if pass {
+            args.push("--pass-credentials");
+        }
+        let from = b.requests().len();
+        let out = if ours {
+            f.ours_cmd(&f.dir, &args)
+        } else {
+            f.helm_cmd(&f.dir, &args)
+        };
+        let who = if ours { "ours" } else { "helm" };
+        assert!(
+            out.status.success(),
+            "{who} pass={pass}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(text(&out.stdout), text(&golden), "{who} pass={pass}");
+        assert_eq!(
+            archive_auth(&b, from),
+            vec![want_auth.clone()],
+            "{who} pass={pass}: credentials sent to the archive host"
+        );
+    }
 }
