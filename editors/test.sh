@@ -4,8 +4,9 @@
 #   VS Code: npm ci, compile, unit tests (node:test), grammar tests
 #            (vscode-tmgrammar-test), package the .vsix, smoke-load the .vsix.
 #   Neovim:  headless test of the plugin (installs Debian's neovim when missing)
-#            against a fake chart-lsp, or against CHART_LSP_CMD when set
-#            (e.g. CHART_LSP_CMD=$PWD/target/debug/chart-lsp editors/test.sh).
+#            against a fake chart-lsp, then against target/debug/chart-lsp
+#            when it is built; only against CHART_LSP_CMD when that is set
+#            (e.g. CHART_LSP_CMD=$PWD/target/release/chart-lsp editors/test.sh).
 set -uo pipefail
 cd "$(dirname "$0")"
 editors=$(pwd)
@@ -91,6 +92,15 @@ else
   counted "neovim plugin (headless, $(nvim --version | head -1))" \
     'sum:s/^neovim: ([0-9]+) passed, [0-9]+ failed$/\1/p' 'sum:s/^neovim: [0-9]+ passed, ([0-9]+) failed$/\1/p' \
     timeout 180 nvim --headless -n -i NONE -u neovim/test/init.lua -c 'luafile neovim/test/run.lua'
+  # Once chart-lsp is built (scripts/test builds it first), the same test
+  # against the real server.
+  real="$editors/../target/debug/chart-lsp"
+  if [[ -z "${CHART_LSP_CMD:-}" && -x "$real" ]]; then
+    counted "neovim plugin against the real chart-lsp" \
+      'sum:s/^neovim: ([0-9]+) passed, [0-9]+ failed$/\1/p' 'sum:s/^neovim: [0-9]+ passed, ([0-9]+) failed$/\1/p' \
+      env CHART_LSP_CMD="$(cd "$(dirname "$real")" && pwd)/chart-lsp" \
+      timeout 180 nvim --headless -n -i NONE -u neovim/test/init.lua -c 'luafile neovim/test/run.lua'
+  fi
 fi
 
 echo "editors: $passed passed, $failed failed"

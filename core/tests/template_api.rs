@@ -557,3 +557,49 @@ subcharts: {"fromB":true,"fromSub":"hi","global":{},"greeting":"hi"}"#
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Output an action prints from `include` is traced to the nodes inside the
+/// included template (through `nindent`'s re-indentation); what the action
+/// adds itself stays with the action.
+#[test]
+fn output_trace_follows_include_into_the_define() {
+    let mut t = builtin_table();
+    chart_core::sprig::register(&mut t);
+    register_helm_engine_funcs(&mut t);
+    let helpers = "{{ define \"labels\" }}app: {{ .Values.s }}\ntier: web{{ end }}";
+    let main = "spec:\n  labels:{{ include \"labels\" . | nindent 4 }}\n  other: {{ printf \"<%s>\" (include \"labels\" .) }}";
+    let mut set = TemplateSet::new(Arc::new(t));
+    set.add("h", helpers, &Delims::default(), SourceId(1))
+        .unwrap();
+    set.add("t", main, &Delims::default(), SourceId(2)).unwrap();
+    let r = set.execute("t", &data(), &mut NoHost).unwrap();
+    assert_eq!(
+        r.output,
+        "spec:\n  labels:\n    app: x\n    tier: web\n  other: <app: x\ntier: web>"
+    );
+    let at = |needle: &str| {
+        let off = r.output.find(needle).unwrap();
+        let span = r.span_at(off).unwrap();
+        let src = if span.source == SourceId(1) {
+            helpers
+        } else {
+            main
+        };
+        (span.source, &src[span.range()])
+    };
+    assert_eq!(at("app: x"), (SourceId(1), "app: "));
+    assert_eq!(at("x\n    tier"), (SourceId(1), "{{ .Values.s }}"));
+    assert_eq!(at("tier: web\n  other"), (SourceId(1), "\ntier: web"));
+    // The line break and indentation before an included line go with it.
+    let indent = r.output.find("\n    app").unwrap();
+    assert_eq!(r.span_at(indent).unwrap().source, SourceId(1));
+    assert_eq!(r.span_at(indent - 1).unwrap().source, SourceId(2));
+    // printf's own text is the action's; the included text the define's.
+    assert_eq!(at("<app").0, SourceId(2));
+    assert_eq!(at("app: x\ntier: web>"), (SourceId(1), "app: "));
+    assert_eq!(
+        at(">"),
+        (SourceId(2), "{{ printf \"<%s>\" (include \"labels\" .) }}")
+    );
+    assert!(r.trace.windows(2).all(|w| w[0].start < w[1].start));
+}

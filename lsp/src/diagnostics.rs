@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chart_core::ide::render::LiveRender;
 use chart_core::ide::{self, Severity};
 use ropey::Rope;
 use tokio::sync::Notify;
@@ -17,7 +16,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Uri};
 
 use crate::convert::{self, Encoding};
-use crate::snapshot::{self, RenderInput};
+use crate::snapshot::{self, ChartSnapshot, RenderRoot, Renders};
 use crate::state::{State, path_uri};
 
 /// Quiet time after an edit before computing (bursts of keystrokes coalesce).
@@ -61,7 +60,12 @@ struct Computed {
 }
 
 /// Runs forever: the diagnostics worker.
-pub async fn worker(state: Arc<Mutex<State>>, queue: Arc<Queue>, client: Client) {
+pub async fn worker(
+    state: Arc<Mutex<State>>,
+    renders: Arc<Renders>,
+    queue: Arc<Queue>,
+    client: Client,
+) {
     loop {
         queue.wake.notified().await;
         tokio::time::sleep(DEBOUNCE).await;
@@ -70,8 +74,9 @@ pub async fn worker(state: Arc<Mutex<State>>, queue: Arc<Queue>, client: Client)
             continue;
         }
         let st = state.clone();
+        let rs = renders.clone();
         let dirs2 = dirs.clone();
-        let job = tokio::task::spawn_blocking(move || compute(&st, &dirs2)).await;
+        let job = tokio::task::spawn_blocking(move || compute(&st, &rs, &dirs2)).await;
         let Ok(Some((revision, results))) = job else {
             continue;
         };
@@ -90,20 +95,30 @@ pub async fn worker(state: Arc<Mutex<State>>, queue: Arc<Queue>, client: Client)
     }
 }
 
+/// One chart's share of a computation, cut under the state lock.
+struct Job {
+    dir: PathBuf,
+    snapshot: Option<ChartSnapshot>,
+    /// Names and aliases of the chart's subcharts (their values are theirs).
+    subcharts: Vec<String>,
+    docs: Vec<(PathBuf, i32, Arc<str>)>,
+    root: Option<RenderRoot>,
+}
+
 /// Computes diagnostics for the open documents of `dirs`; returns the
 /// revision they belong to.
-fn compute(state: &Mutex<State>, dirs: &BTreeSet<PathBuf>) -> Option<(u64, Vec<Computed>)> {
-    // Cut the snapshot under the lock, analyse without it.
-    let (revision, enc, jobs, renders) = {
+fn compute(
+    state: &Mutex<State>,
+    renders: &Renders,
+    dirs: &BTreeSet<PathBuf>,
+) -> Option<(u64, Vec<Computed>)> {
+    // Cut the inputs under the lock, analyse without it.
+    let (revision, enc, overlay, jobs) = {
         let st = state.lock().ok()?;
         let overlay = snapshot::overlay(&st);
         let mut jobs = Vec::new();
-        let mut renders: Vec<RenderInput> = Vec::new();
         for dir in dirs {
             let Some(ci) = st.workspace.charts.iter().position(|c| &c.dir == dir) else {
-                continue;
-            };
-            let Some(snap) = snapshot::chart(&st, ci) else {
                 continue;
             };
             let docs: Vec<(PathBuf, i32, Arc<str>)> = st
@@ -112,44 +127,79 @@ fn compute(state: &Mutex<State>, dirs: &BTreeSet<PathBuf>) -> Option<(u64, Vec<C
                 .filter(|(p, _)| st.workspace.chart_for(p) == Some(ci))
                 .map(|(p, d)| (p.clone(), d.version, d.text.clone()))
                 .collect();
-            if let Some(input) = snapshot::render_input(&st, ci, overlay.clone())
-                && !renders.iter().any(|r| r.dir == input.dir)
-            {
-                renders.push(input);
+            if docs.is_empty() {
+                continue;
             }
-            jobs.push((snap, docs));
+            let snapshot = snapshot::chart(&st, ci);
+            let subcharts = st
+                .workspace
+                .charts
+                .get(ci)
+                .map(|c| {
+                    c.meta
+                        .dependencies
+                        .iter()
+                        .map(|(n, a)| a.clone().unwrap_or_else(|| n.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            jobs.push(Job {
+                dir: dir.clone(),
+                snapshot,
+                subcharts,
+                docs,
+                root: snapshot::render_root(&st, ci),
+            });
         }
-        (st.revision, st.encoding, jobs, renders)
+        (st.revision, st.encoding, overlay, jobs)
     };
-    let rendered: Vec<LiveRender> = renders
-        .iter()
-        .filter(|r| !r.library)
-        .filter_map(|r| r.run().ok())
-        .collect();
     let mut out = Vec::new();
-    for (snap, docs) in jobs {
-        for (path, version, text) in docs {
+    for job in jobs {
+        // Template diagnostics for all of the chart's documents in one update.
+        let rendered: Vec<Vec<ide::Diagnostic>> = job
+            .root
+            .as_ref()
+            .and_then(|root| {
+                renders.with(root, &overlay, |live| {
+                    job.docs
+                        .iter()
+                        .map(|(p, _, _)| {
+                            let mut d = live.diagnostics(p);
+                            let stack = job.snapshot.as_ref().map(|s| &s.stack);
+                            if let Some(fi) = live.file_index(p) {
+                                d.extend(ide::template::undefined_values(live, fi, stack));
+                            } else if let Some(stack) = stack
+                                && let Some(layer) = stack.layer_of(p)
+                                && *p == job.dir.join("values.yaml")
+                            {
+                                d.extend(ide::template::unused_keys(
+                                    live,
+                                    &job.dir,
+                                    stack,
+                                    layer,
+                                    &job.subcharts,
+                                ));
+                            }
+                            d
+                        })
+                        .collect()
+                })
+            })
+            .unwrap_or_default();
+        for (k, (path, version, text)) in job.docs.into_iter().enumerate() {
             let Some(uri) = path_uri(&path) else { continue };
-            let mut diags = match snap.layer_of(&path) {
-                Some(layer) => {
+            let mut diags = match job
+                .snapshot
+                .as_ref()
+                .and_then(|s| Some((s, s.layer_of(&path)?)))
+            {
+                Some((snap, layer)) => {
                     ide::values_file::diagnostics(&snap.stack, layer, snap.schema.as_ref())
                 }
                 None => Vec::new(),
             };
-            for r in &rendered {
-                let Some(fi) = r
-                    .files
-                    .iter()
-                    .position(|f| f.path.as_deref() == Some(path.as_path()))
-                else {
-                    continue;
-                };
-                diags.extend(
-                    r.diagnostics
-                        .iter()
-                        .filter(|(i, _)| *i == fi)
-                        .map(|(_, d)| d.clone()),
-                );
+            if let Some(d) = rendered.get(k) {
+                diags.extend(d.iter().cloned());
             }
             let rope = Rope::from_str(&text);
             out.push(Computed {

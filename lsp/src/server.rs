@@ -8,6 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use chart_core::ide::render::LiveChart;
+use chart_core::ide::template::{Inputs, Target};
 use chart_core::ide::{self, CompletionKind};
 use ropey::Rope;
 use serde_json::Value as Json;
@@ -17,7 +19,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use crate::convert::{self, Encoding};
 use crate::diagnostics::{self, Queue};
-use crate::snapshot::{self, ChartSnapshot};
+use crate::snapshot::{self, ChartSnapshot, RenderRoot, Renders};
 use crate::state::{Document, Settings, State, path_uri, uri_path};
 
 /// The command that returns a template's rendered output.
@@ -27,6 +29,7 @@ pub struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
     queue: Arc<Queue>,
+    renders: Arc<Renders>,
 }
 
 impl Backend {
@@ -35,6 +38,7 @@ impl Backend {
             client,
             state: Arc::new(Mutex::new(State::default())),
             queue: Arc::new(Queue::default()),
+            renders: Arc::new(Renders::default()),
         }
     }
 
@@ -99,6 +103,107 @@ impl Backend {
             path_uri(&l.path)?,
             convert::range(&rope, start, end, enc),
         ))
+    }
+}
+
+/// What a request on a template file needs, cut under the state lock.
+struct TemplateReq {
+    path: PathBuf,
+    rope: Rope,
+    enc: Encoding,
+    root: RenderRoot,
+    overlay: Arc<std::collections::HashMap<PathBuf, Arc<str>>>,
+    snap: Option<ChartSnapshot>,
+    /// The template's chart's Chart.yaml: path and text.
+    chart_yaml: Option<(PathBuf, Arc<str>)>,
+}
+
+impl TemplateReq {
+    /// Runs `f` on the live render with the template's file index.
+    fn run<R>(
+        &self,
+        renders: &Renders,
+        f: impl FnOnce(&LiveChart, usize, &Inputs<'_>) -> Option<R>,
+    ) -> Option<R> {
+        renders
+            .with(&self.root, &self.overlay, |live| {
+                let fi = live.file_index(&self.path)?;
+                let inputs = Inputs {
+                    stack: self.snap.as_ref().map(|s| &s.stack),
+                    schema: self.snap.as_ref().and_then(|s| s.schema.as_ref()),
+                    chart_yaml: self.chart_yaml.as_ref().map(|(_, t)| &**t),
+                };
+                f(live, fi, &inputs)
+            })
+            .flatten()
+    }
+
+    /// An LSP location for a feature's target.
+    fn location(&self, live: &LiveChart, t: &Target) -> Option<Location> {
+        let (path, text, start, end) = match t {
+            Target::Template { file, span } => {
+                let f = live.files().get(*file)?;
+                (f.path.clone()?, f.text.clone(), span.start, span.end)
+            }
+            Target::Values { layer, span } => {
+                let l = self.snap.as_ref()?.stack.layers.get(*layer)?;
+                (l.path.clone(), l.text.clone(), span.start, span.end)
+            }
+            Target::ChartYaml { span } => {
+                let (p, t) = self.chart_yaml.as_ref()?;
+                (p.clone(), t.clone(), span.start, span.end)
+            }
+        };
+        let rope = if path == self.path {
+            self.rope.clone()
+        } else {
+            Rope::from_str(&text)
+        };
+        Some(Location::new(
+            path_uri(&path)?,
+            convert::range(&rope, start as usize, end as usize, self.enc),
+        ))
+    }
+}
+
+impl Backend {
+    /// The inputs of a template request (`None` for values files and
+    /// files outside charts).
+    fn template_req(&self, uri: &Uri) -> Result<Option<TemplateReq>> {
+        let Some(path) = uri_path(uri) else {
+            return Ok(None);
+        };
+        let mut st = self.lock()?;
+        let Some(ci) = st.chart_of(&path) else {
+            return Ok(None);
+        };
+        let Some(text) = st.read(&path) else {
+            return Ok(None);
+        };
+        let rope = match st.docs.get(&path) {
+            Some(d) => d.rope.clone(),
+            None => Rope::from_str(&text),
+        };
+        let snap = snapshot::chart(&st, ci);
+        if snap.as_ref().is_some_and(|s| s.layer_of(&path).is_some()) {
+            return Ok(None);
+        }
+        let Some(root) = snapshot::render_root(&st, ci) else {
+            return Ok(None);
+        };
+        let chart_yaml = st.workspace.charts.get(ci).and_then(|c| {
+            let p = c.dir.join("Chart.yaml");
+            st.read(&p).map(|t| (p, t))
+        });
+        Ok(Some(TemplateReq {
+            path,
+            rope,
+            enc: st.encoding,
+            root,
+            overlay: snapshot::overlay(&st),
+            snap,
+            chart_yaml,
+        }))
     }
 }
 
@@ -186,6 +291,8 @@ impl LanguageServer for Backend {
                     ..CompletionOptions::default()
                 }),
                 definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
                 execute_command_provider: Some(ExecuteCommandOptions {
                     commands: vec![RENDER_PREVIEW.to_string()],
                     ..ExecuteCommandOptions::default()
@@ -198,6 +305,7 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         tokio::spawn(diagnostics::worker(
             self.state.clone(),
+            self.renders.clone(),
             self.queue.clone(),
             self.client.clone(),
         ));
@@ -217,6 +325,8 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         st.docs
             .insert(path.clone(), Document::new(&doc.text, doc.version));
+        // The disk may have changed while the file was closed.
+        self.renders.invalidate_disk(&path);
         st.revision += 1;
         if path.file_name().is_some_and(|n| n == "Chart.yaml") {
             st.rediscover();
@@ -247,7 +357,22 @@ impl LanguageServer for Backend {
         self.mark(&mut st, &path);
     }
 
-    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        if let Some(path) = uri_path(&params.text_document.uri) {
+            self.renders.invalidate_disk(&path);
+        }
+    }
+
+    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+        self.renders.invalidate_all();
+        if let Ok(mut st) = self.state.lock() {
+            st.revision += 1;
+            let open: Vec<PathBuf> = st.docs.keys().cloned().collect();
+            for p in open {
+                self.mark(&mut st, &p);
+            }
+        }
+    }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
@@ -255,6 +380,7 @@ impl LanguageServer for Backend {
             && let Ok(mut st) = self.state.lock()
         {
             st.docs.remove(&path);
+            self.renders.invalidate_disk(&path);
             st.revision += 1;
             self.mark(&mut st, &path);
         }
@@ -278,6 +404,21 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let pos = params.text_document_position_params;
+        if let Some(req) = self.template_req(&pos.text_document.uri)? {
+            let offset = convert::offset(&req.rope, pos.position, req.enc);
+            let h = req.run(&self.renders, |live, fi, inputs| {
+                ide::template::hover(live, fi, offset, inputs)
+            });
+            return Ok(h.map(|h| Hover {
+                contents: HoverContents::Markup(markdown(h.markdown)),
+                range: Some(convert::range(
+                    &req.rope,
+                    h.span.start as usize,
+                    h.span.end as usize,
+                    req.enc,
+                )),
+            }));
+        }
         let Some((path, rope, enc, snap)) = self.request_context(&pos.text_document.uri)? else {
             return Ok(None);
         };
@@ -302,6 +443,21 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
         let pos = params.text_document_position_params;
+        if let Some(req) = self.template_req(&pos.text_document.uri)? {
+            let offset = convert::offset(&req.rope, pos.position, req.enc);
+            let locs = req
+                .run(&self.renders, |live, fi, inputs| {
+                    let targets = ide::template::definition(live, fi, offset, inputs);
+                    Some(
+                        targets
+                            .iter()
+                            .filter_map(|t| req.location(live, t))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .unwrap_or_default();
+            return Ok((!locs.is_empty()).then_some(GotoDefinitionResponse::Array(locs)));
+        }
         let Some((path, rope, enc, snap)) = self.request_context(&pos.text_document.uri)? else {
             return Ok(None);
         };
@@ -327,6 +483,19 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let pos = params.text_document_position;
+        if let Some(req) = self.template_req(&pos.text_document.uri)? {
+            let offset = convert::offset(&req.rope, pos.position, req.enc);
+            let found = req.run(&self.renders, |live, fi, _| {
+                ide::template::complete(live, fi, offset)
+            });
+            let Some((items, start)) = found else {
+                return Ok(None);
+            };
+            let range = convert::range(&req.rope, start, offset, req.enc);
+            return Ok(Some(CompletionResponse::Array(
+                items.into_iter().map(|i| to_completion(i, range)).collect(),
+            )));
+        }
         let Some((path, rope, enc, snap)) = self.request_context(&pos.text_document.uri)? else {
             return Ok(None);
         };
@@ -345,6 +514,128 @@ impl LanguageServer for Backend {
         Ok(None)
     }
 
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let pos = params.text_document_position;
+        if let Some(req) = self.template_req(&pos.text_document.uri)? {
+            let offset = convert::offset(&req.rope, pos.position, req.enc);
+            let locs = req
+                .run(&self.renders, |live, fi, inputs| {
+                    let targets = ide::template::references(live, fi, offset, inputs);
+                    Some(
+                        targets
+                            .iter()
+                            .filter_map(|t| req.location(live, t))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .unwrap_or_default();
+            return Ok((!locs.is_empty()).then_some(locs));
+        }
+        // A key of a values file: where templates read it, and the files that set it.
+        let Some(path) = uri_path(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        let (snap, root, overlay, rope, enc, chart_dir) = {
+            let mut st = self.lock()?;
+            let Some(ci) = st.chart_of(&path) else {
+                return Ok(None);
+            };
+            let Some(text) = st.read(&path) else {
+                return Ok(None);
+            };
+            let rope = match st.docs.get(&path) {
+                Some(d) => d.rope.clone(),
+                None => Rope::from_str(&text),
+            };
+            let Some(snap) = snapshot::chart(&st, ci) else {
+                return Ok(None);
+            };
+            let Some(root) = snapshot::render_root(&st, ci) else {
+                return Ok(None);
+            };
+            let Some(dir) = st.workspace.charts.get(ci).map(|c| c.dir.clone()) else {
+                return Ok(None);
+            };
+            (snap, root, snapshot::overlay(&st), rope, st.encoding, dir)
+        };
+        let Some(layer) = snap.layer_of(&path) else {
+            return Ok(None);
+        };
+        let offset = convert::offset(&rope, pos.position, enc);
+        let Some((key, _)) = ide::values_file::key_at(&snap.stack, layer, offset) else {
+            return Ok(None);
+        };
+        let req = TemplateReq {
+            path: path.clone(),
+            rope,
+            enc,
+            root,
+            overlay,
+            snap: Some(snap),
+            chart_yaml: None,
+        };
+        let templates = chart_dir.join("templates");
+        let mut locs = self
+            .renders
+            .with(&req.root, &req.overlay, |live| {
+                let Some(fi) = live
+                    .files()
+                    .iter()
+                    .position(|f| f.path.as_ref().is_some_and(|p| p.starts_with(&templates)))
+                else {
+                    return Vec::new();
+                };
+                ide::template::values_uses(live, fi, &key)
+                    .iter()
+                    .filter_map(|t| req.location(live, t))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(snap) = &req.snap {
+            for s in snap.stack.sites(&key) {
+                if let Some(l) = self.location(
+                    snap,
+                    s.layer,
+                    ide::values::ValuesStack::site_span(&s).start as usize,
+                    ide::values::ValuesStack::site_span(&s).end as usize,
+                    enc,
+                ) {
+                    locs.push(l);
+                }
+            }
+        }
+        Ok((!locs.is_empty()).then_some(locs))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let uri = params.text_document.uri;
+        if let Some(req) = self.template_req(&uri)? {
+            let syms = req
+                .run(&self.renders, |live, fi, _| {
+                    Some(ide::template::symbols(live, fi))
+                })
+                .unwrap_or_default();
+            return Ok(Some(DocumentSymbolResponse::Nested(
+                syms.into_iter()
+                    .map(|s| to_symbol(&req.rope, req.enc, s))
+                    .collect(),
+            )));
+        }
+        let Some((path, rope, enc, snap)) = self.request_context(&uri)? else {
+            return Ok(None);
+        };
+        let Some(layer) = snap.layer_of(&path) else {
+            return Ok(None);
+        };
+        let syms = ide::values_file::symbols(&snap.stack, layer);
+        Ok(Some(DocumentSymbolResponse::Nested(
+            syms.into_iter().map(|s| to_symbol(&rope, enc, s)).collect(),
+        )))
+    }
+
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
         if params.command != RENDER_PREVIEW {
             return Err(Error::invalid_params(format!(
@@ -360,50 +651,49 @@ impl LanguageServer for Backend {
         let Some(path) = uri.parse::<Uri>().ok().as_ref().and_then(uri_path) else {
             return Err(Error::invalid_params(format!("not a file URI: {uri}")));
         };
-        let input = {
+        let (root, overlay) = {
             let mut st = self.lock()?;
-            let Some(ci) = st.chart_of(&path) else {
-                return Err(Error::invalid_params(format!(
-                    "{uri} is not inside a chart"
-                )));
-            };
-            let overlay = snapshot::overlay(&st);
-            snapshot::render_input(&st, ci, overlay)
+            let root = st
+                .chart_of(&path)
+                .and_then(|ci| snapshot::render_root(&st, ci));
+            (root, snapshot::overlay(&st))
         };
-        let Some(input) = input else {
+        let Some(root) = root else {
             return Err(Error::invalid_params(format!(
                 "{uri} is not inside a chart"
             )));
         };
-        let rendered = tokio::task::spawn_blocking(move || input.run())
-            .await
-            .map_err(|_| Error::internal_error())?
-            .map_err(Error::invalid_params)?;
-        let Some(file) = rendered
-            .files
-            .iter()
-            .find(|f| f.path.as_deref() == Some(path.as_path()))
-        else {
-            return Err(Error::invalid_params(format!(
-                "{uri} is not a template of the chart"
-            )));
-        };
-        if let Some(text) = rendered.outputs.get(&file.name) {
-            return Ok(Some(Json::String(text.clone())));
-        }
-        let problems: Vec<String> = rendered
-            .diagnostics
-            .iter()
-            .map(|(i, d)| {
-                let name = rendered.files.get(*i).map_or("", |f| f.name.as_str());
-                format!("{name}: {}", d.message)
-            })
-            .collect();
-        Err(Error::invalid_params(format!(
-            "{} did not render: {}",
-            file.name,
-            problems.join("; ")
-        )))
+        let renders = self.renders.clone();
+        let rendered = tokio::task::spawn_blocking(move || {
+            renders.with(&root, &overlay, |live| live.output(&path))
+        })
+        .await
+        .map_err(|_| Error::internal_error())?
+        .ok_or_else(Error::internal_error)?
+        .map_err(Error::invalid_params)?;
+        Ok(Some(Json::String(rendered)))
+    }
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of the struct
+fn to_symbol(rope: &Rope, enc: Encoding, s: ide::template::Symbol) -> DocumentSymbol {
+    DocumentSymbol {
+        name: s.name,
+        detail: None,
+        kind: match s.kind {
+            CompletionKind::Function => SymbolKind::FUNCTION,
+            _ => SymbolKind::PROPERTY,
+        },
+        tags: None,
+        deprecated: None,
+        range: convert::range(rope, s.span.start as usize, s.span.end as usize, enc),
+        selection_range: convert::range(
+            rope,
+            s.selection.start as usize,
+            s.selection.end as usize,
+            enc,
+        ),
+        children: None,
     }
 }
 

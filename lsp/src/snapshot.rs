@@ -1,17 +1,16 @@
 //! Immutable inputs for analysis, cut from the [`State`] under its lock and
 //! then used without it: a chart's values stack and schema, built from the
-//! open buffers where there are any and the disk elsewhere.
+//! open buffers where there are any and the disk elsewhere; and the live
+//! renders, kept per deployable chart between edits.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use chart_core::ide::render::{self, LiveRender};
-use chart_core::ide::values::{Layer, ValuesStack};
+use chart_core::ide::render::LiveChart;
+use chart_core::ide::values::ValuesStack;
 use chart_core::source::SourceId;
-use chart_core::template::{Map, Str};
-use chart_core::values::options::merge_maps;
-use chart_core::yaml;
+use chart_core::template::Str;
 use serde_json::Value as Json;
 
 use crate::state::State;
@@ -64,7 +63,7 @@ pub fn chart(state: &State, chart: usize) -> Option<ChartSnapshot> {
     for (f, text, scope) in layers.into_iter().flatten() {
         let id = SourceId(stack.layers.len() as u32);
         let label = state.label(&f);
-        stack.layers.push(Layer::new(label, f, text, scope, id));
+        stack.layers.push(state.layer(label, f, text, scope, id));
     }
     let schema = state
         .read(&dir.join("values.schema.json"))
@@ -72,33 +71,27 @@ pub fn chart(state: &State, chart: usize) -> Option<ChartSnapshot> {
     Some(ChartSnapshot { stack, schema })
 }
 
-/// Everything needed to render the deployable chart a file belongs to (the
-/// top of its parent chain), without the state lock.
+/// The deployable chart a file's chart belongs to (the top of its parent
+/// chain) and the texts of that chart's configured extra values files.
 #[derive(Debug)]
-pub struct RenderInput {
+pub struct RenderRoot {
     pub dir: PathBuf,
-    /// Texts of the configured extra values files, in order.
     pub extra_values: Vec<Arc<str>>,
-    /// Open buffers by path.
-    pub overlay: Arc<HashMap<PathBuf, Arc<str>>>,
-    pub library: bool,
 }
 
-impl RenderInput {
-    /// Renders from the buffers and the disk.
-    pub fn run(&self) -> Result<LiveRender, String> {
-        let overlay = |p: &Path| self.overlay.get(p).cloned();
-        let chart = render::load_overlay(&self.dir, &overlay).map_err(|e| e.to_string())?;
-        let mut user = Map::new();
-        for text in &self.extra_values {
-            if let Ok(parsed) = yaml::parse_values(text, SourceId(0))
-                && let Some(m) = parsed.value.as_map()
-            {
-                user = merge_maps(&user, &m);
-            }
-        }
-        Ok(render::render_live(&self.dir, chart, &user))
-    }
+/// The render root of chart `chart` (an index into the workspace).
+pub fn render_root(state: &State, chart: usize) -> Option<RenderRoot> {
+    let root = *state.workspace.lineage(chart).last()?;
+    let cd = state.workspace.charts.get(root)?;
+    let extra_values = state
+        .extra_values_files(&cd.dir)
+        .iter()
+        .filter_map(|f| state.read(f))
+        .collect();
+    Some(RenderRoot {
+        dir: cd.dir.clone(),
+        extra_values,
+    })
 }
 
 /// The open buffers, for overlays.
@@ -112,23 +105,43 @@ pub fn overlay(state: &State) -> Arc<HashMap<PathBuf, Arc<str>>> {
     )
 }
 
-/// The render input for the chart at index `chart`: its topmost ancestor.
-pub fn render_input(
-    state: &State,
-    chart: usize,
-    overlay: Arc<HashMap<PathBuf, Arc<str>>>,
-) -> Option<RenderInput> {
-    let root = *state.workspace.lineage(chart).last()?;
-    let cd = state.workspace.charts.get(root)?;
-    let extra_values = state
-        .extra_values_files(&cd.dir)
-        .iter()
-        .filter_map(|f| state.read(f))
-        .collect();
-    Some(RenderInput {
-        dir: cd.dir.clone(),
-        extra_values,
-        overlay,
-        library: cd.meta.library,
-    })
+/// The live renders, one per render root, kept between edits.
+#[derive(Default)]
+pub struct Renders {
+    charts: Mutex<HashMap<PathBuf, LiveChart>>,
+}
+
+impl Renders {
+    /// Brings the render of `root` up to date with `overlay` and runs `f` on it.
+    pub fn with<R>(
+        &self,
+        root: &RenderRoot,
+        overlay: &HashMap<PathBuf, Arc<str>>,
+        f: impl FnOnce(&mut LiveChart) -> R,
+    ) -> Option<R> {
+        let mut charts = self.charts.lock().ok()?;
+        let live = charts
+            .entry(root.dir.clone())
+            .or_insert_with(|| LiveChart::new(root.dir.clone()));
+        live.update(&|p: &Path| overlay.get(p).cloned(), &root.extra_values);
+        Some(f(live))
+    }
+
+    /// Forgets the disk contents of every render that may contain `path`.
+    pub fn invalidate_disk(&self, path: &Path) {
+        if let Ok(mut charts) = self.charts.lock() {
+            for (dir, live) in charts.iter_mut() {
+                if path.starts_with(dir) {
+                    live.invalidate_disk();
+                }
+            }
+        }
+    }
+
+    /// Forgets every render's disk contents.
+    pub fn invalidate_all(&self) {
+        if let Ok(mut charts) = self.charts.lock() {
+            charts.values_mut().for_each(LiveChart::invalidate_disk);
+        }
+    }
 }

@@ -4,9 +4,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use chart_core::ide::values::Layer;
 use chart_core::ide::workspace::{Workspace, find_chart_dir};
+use chart_core::source::SourceId;
+use chart_core::template::Str;
 use ropey::Rope;
 use serde_json::Value as Json;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
@@ -96,6 +99,8 @@ pub struct State {
     pub encoding: Encoding,
     /// Bumped by every change to a document or setting.
     pub revision: u64,
+    /// Parsed values files, reused while their text is unchanged.
+    layers: Mutex<HashMap<PathBuf, Arc<Layer>>>,
 }
 
 impl State {
@@ -105,6 +110,32 @@ impl State {
             Some(d) => Some(d.text.clone()),
             None => std::fs::read_to_string(path).ok().map(Arc::from),
         }
+    }
+
+    /// The parsed values file `path` (from the cache when its text, scope
+    /// and source id are the same as last time).
+    pub fn layer(
+        &self,
+        label: String,
+        path: PathBuf,
+        text: Arc<str>,
+        scope: Vec<Str>,
+        id: SourceId,
+    ) -> Arc<Layer> {
+        let Ok(mut cache) = self.layers.lock() else {
+            return Arc::new(Layer::new(label, path, text, scope, id));
+        };
+        if let Some(l) = cache.get(&path)
+            && l.text == text
+            && l.scope == scope
+            && l.label == label
+            && l.source == id
+        {
+            return l.clone();
+        }
+        let l = Arc::new(Layer::new(label, path.clone(), text, scope, id));
+        cache.insert(path, l.clone());
+        l
     }
 
     /// Re-reads the charts under the roots.

@@ -292,10 +292,9 @@ fn describe_yaml_error(e: &ManifestError, rendered: &RenderedChart) -> String {
         return base;
     };
     let pos = src.lines.line_col(span.start as usize);
-    format!(
-        "{base}\n(the offending text was produced by {}:{pos})",
-        e.path
-    )
+    // The span may be in another file (an included define).
+    let file = set.source_name(span.source).unwrap_or(&e.path);
+    format!("{base}\n(the offending text was produced by {file}:{pos})")
 }
 
 fn prepare(

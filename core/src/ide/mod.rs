@@ -9,9 +9,17 @@
 //!   completion from `values.schema.json`, diagnostics).
 //! - [`schema`]: navigating and validating against `values.schema.json`.
 //! - [`yaml_path`]: the key path at a cursor in a possibly broken YAML text.
+//! - [`render`]: the incremental live render of a chart (diagnostics, preview).
+//! - [`scope`]: what `.` and `$vars` stand for in a parsed template.
+//! - [`template`]: completion, hover, definition, references, checks and
+//!   symbols inside templates.
+//! - [`builtins`]: docs of the built-in objects and the functions.
 
+pub mod builtins;
 pub mod render;
 pub mod schema;
+pub mod scope;
+pub mod template;
 pub mod values;
 pub mod values_file;
 pub mod workspace;

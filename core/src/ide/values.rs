@@ -24,6 +24,8 @@ pub struct Layer {
     /// Where the chart's root sits inside this file: `[]` for the chart's own
     /// files, `["sub"]` (name or alias) for a parent's file.
     pub scope: Vec<Str>,
+    /// The source id of the spans in `parsed`.
+    pub source: SourceId,
 }
 
 impl Layer {
@@ -42,6 +44,7 @@ impl Layer {
             text,
             parsed,
             scope,
+            source,
         }
     }
 
@@ -89,7 +92,8 @@ pub struct Site {
 /// The values files of one chart, lowest precedence first.
 #[derive(Debug, Default)]
 pub struct ValuesStack {
-    pub layers: Vec<Layer>,
+    /// Shared so that unchanged files need not be parsed again.
+    pub layers: Vec<Arc<Layer>>,
 }
 
 impl ValuesStack {
@@ -235,18 +239,18 @@ mod tests {
     fn effective_merges_and_tracks_sites() {
         let stack = ValuesStack {
             layers: vec![
-                layer(
+                Arc::new(layer(
                     "sub/values.yaml",
                     "image:\n  tag: v1\n  repo: x\nkeep: 1\n",
                     &[],
                     0,
-                ),
-                layer(
+                )),
+                Arc::new(layer(
                     "values.yaml",
                     "sub:\n  image:\n    tag: v2\n  keep: null\nglobal:\n  env: prod\n",
                     &["sub"],
                     1,
-                ),
+                )),
             ],
         };
         let eff = stack.effective();

@@ -121,6 +121,31 @@ pub fn describe_path(stack: &ValuesStack, path: &[Str], schema: Option<&Json>) -
     Some(md)
 }
 
+/// The top-level keys of layer `layer`, as document symbols.
+pub fn symbols(stack: &ValuesStack, layer: usize) -> Vec<super::template::Symbol> {
+    let Some(Ok(parsed)) = stack.layers.get(layer).map(|l| &l.parsed) else {
+        return Vec::new();
+    };
+    let mut out: Vec<super::template::Symbol> = parsed
+        .index
+        .iter()
+        .filter_map(|(p, e)| {
+            let [PathSeg::Key(k)] = p.as_slice() else {
+                return None;
+            };
+            let key = e.key_span?;
+            Some(super::template::Symbol {
+                name: k.to_string(),
+                kind: CompletionKind::Property,
+                span: key.cover(e.value_span),
+                selection: key,
+            })
+        })
+        .collect();
+    out.sort_by_key(|s| s.span.start);
+    out
+}
+
 /// Hover on a key of a values file.
 pub fn hover(
     stack: &ValuesStack,
@@ -251,20 +276,20 @@ mod tests {
     fn stack() -> ValuesStack {
         ValuesStack {
             layers: vec![
-                Layer::new(
+                Arc::new(Layer::new(
                     "values.yaml",
                     PathBuf::from("values.yaml"),
                     Arc::from("# The image.\nimage:\n  # Tag to run.\n  tag: v1\nreplicas: 1\n"),
                     vec![],
                     SourceId(0),
-                ),
-                Layer::new(
+                )),
+                Arc::new(Layer::new(
                     "prod.yaml",
                     PathBuf::from("prod.yaml"),
                     Arc::from("image:\n  tag: \"2\"\nreplicas: many\n"),
                     vec![],
                     SourceId(1),
-                ),
+                )),
             ],
         }
     }

@@ -101,6 +101,10 @@ struct Ctx<'h> {
     steps: u64,
     host: &'h mut dyn Host,
     include_counts: HashMap<Str, usize>,
+    /// Outputs of the `include`s run since the current action began, with
+    /// their own traces, so the action's output can be attributed to the
+    /// nodes inside the included templates (see [`splice_traces`]).
+    included: Vec<(Str, Vec<TraceEntry>)>,
     /// Set while executing a `tpl` string: Helm renders it in a fresh
     /// template set (see [`TplScope`]).
     scope: Option<Arc<TplScope>>,
@@ -140,6 +144,7 @@ pub(crate) fn execute(
         steps: 0,
         host,
         include_counts: HashMap::new(),
+        included: Vec::new(),
         scope: None,
     };
     let dot = Val::concrete(data.clone());
@@ -157,6 +162,82 @@ struct State<'t> {
     vars: Vec<(Str, Val)>,
     depth: usize,
     node: At<'t>,
+}
+
+/// Attributes an action's output `s` (written at `start`, already traced to
+/// the action) to the nodes inside the templates it `include`d: each line of
+/// an included output found in `s` (in order, possibly re-indented by
+/// `indent`/`nindent`) gets the spans of the nodes that wrote it. Text the
+/// action added itself keeps the action's span.
+fn splice_traces(
+    trace: &mut Vec<TraceEntry>,
+    start: usize,
+    s: &str,
+    included: &[(Str, Vec<TraceEntry>)],
+) {
+    let Some(action) = trace.last().copied() else {
+        return;
+    };
+    let mut spliced = Vec::new();
+    let mut cursor = 0;
+    for (out, inner) in included {
+        let mut line_start = 0;
+        for line in out.split_inclusive('\n') {
+            let lo = line_start;
+            line_start += line.len();
+            let body = line.trim_end_matches('\n');
+            if body.trim().is_empty() {
+                continue;
+            }
+            let Some(found) = s.get(cursor..).and_then(|rest| rest.find(body)) else {
+                continue;
+            };
+            let at = cursor + found;
+            // The line break and indentation before the line go with it
+            // (a YAML error is often reported at a line's start).
+            let gap = &s[cursor..at];
+            let lead = at - (gap.len() - gap.trim_end_matches([' ', '\t', '\n']).len());
+            // The node covering the line's first byte, then every node
+            // starting inside the line.
+            let first = inner.partition_point(|e| (e.start as usize) <= lo);
+            if let Some(e) = first.checked_sub(1).and_then(|i| inner.get(i)) {
+                spliced.push(TraceEntry {
+                    start: (start + lead) as u32,
+                    span: e.span,
+                });
+            }
+            for e in inner.iter().skip(first) {
+                let off = e.start as usize;
+                if off >= lo + body.len() {
+                    break;
+                }
+                spliced.push(TraceEntry {
+                    start: (start + at + off - lo) as u32,
+                    span: e.span,
+                });
+            }
+            cursor = at + body.len();
+            // What follows is the action's own until the next included line.
+            spliced.push(TraceEntry {
+                start: (start + cursor) as u32,
+                span: action.span,
+            });
+        }
+    }
+    if spliced.is_empty() {
+        return;
+    }
+    let end = start + s.len();
+    trace.extend(spliced.into_iter().filter(|e| (e.start as usize) < end));
+    // Keep one entry per position (the last one written wins).
+    trace.dedup_by(|later, earlier| {
+        if later.start == earlier.start {
+            earlier.span = later.span;
+            true
+        } else {
+            false
+        }
+    });
 }
 
 fn can_be_nil(ty: Ty) -> bool {
@@ -301,11 +382,18 @@ impl<'t> State<'t> {
         self.at(At::Node(node));
         match node {
             Node::Action(a) => {
+                ctx.included.clear();
                 let v = self.eval_pipeline(ctx, dot, &a.pipe)?;
                 if a.pipe.decl.is_empty() {
                     self.at(At::Node(node));
                     match &v.v {
                         Value::Nil => self.emit(ctx, "<no value>", a.span)?,
+                        Value::String(s) if !ctx.included.is_empty() => {
+                            let included = std::mem::take(&mut ctx.included);
+                            let start = ctx.out.len();
+                            self.emit(ctx, s, a.span)?;
+                            splice_traces(&mut ctx.trace, start, s, &included);
+                        }
                         Value::String(s) => self.emit(ctx, s, a.span)?,
                         other => {
                             // Go would recurse until its stack runs out.
@@ -1130,17 +1218,26 @@ impl<'t> State<'t> {
 
     // ---- include / tpl ---------------------------------------------------
 
-    fn run_nested(&self, ctx: &mut Ctx<'_>, tree: &Tree, data: Val) -> Result<String, ExecError> {
+    /// Runs a template for `include`/`tpl`: its output, and its trace
+    /// (positions relative to that output).
+    fn run_nested(
+        &self,
+        ctx: &mut Ctx<'_>,
+        tree: &Tree,
+        data: Val,
+    ) -> Result<(String, Vec<TraceEntry>), ExecError> {
         let saved_out = std::mem::take(&mut ctx.out);
         let saved_trace = std::mem::take(&mut ctx.trace);
+        let saved_included = std::mem::take(&mut ctx.included);
         let set = self.set;
         let r = stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || {
             let mut st = State::new(set, tree, data.clone(), 0);
             st.walk_list(ctx, &data, &tree.root).map(|_| ())
         });
         let out = std::mem::replace(&mut ctx.out, saved_out);
-        ctx.trace = saved_trace;
-        r.map(|_| out)
+        let trace = std::mem::replace(&mut ctx.trace, saved_trace);
+        ctx.included = saved_included;
+        r.map(|_| (out, trace))
     }
 
     fn call_include(
@@ -1173,7 +1270,13 @@ impl<'t> State<'t> {
             )),
             Some(tree) => self
                 .run_nested(ctx, &tree, Val::concrete(data))
-                .map(Value::from_string)
+                .map(|(out, trace)| {
+                    let out: Str = Arc::from(out);
+                    if !out.is_empty() {
+                        ctx.included.push((out.clone(), trace));
+                    }
+                    Value::String(out)
+                })
                 .map_err(|e| (e.message().to_string(), Some(e))),
         };
         if let Some(c) = ctx.include_counts.get_mut(&key) {
@@ -1249,7 +1352,7 @@ impl<'t> State<'t> {
         ctx.include_counts = saved_counts;
         ctx.scope = saved_scope;
         match r {
-            Ok(out) => Ok(Value::from_string(out.replace("<no value>", ""))),
+            Ok((out, _)) => Ok(Value::from_string(out.replace("<no value>", ""))),
             Err(e) => Err((
                 format!(
                     "error during tpl function execution for {}: {}",

@@ -128,6 +128,8 @@ pub struct TemplateSet {
     pub(crate) history: HashMap<Str, Vec<Arc<Tree>>>,
     pub(crate) options: Options,
     sources: HashMap<SourceId, Arc<SourceText>>,
+    /// The file name each source was added under.
+    source_names: HashMap<SourceId, Str>,
     pub(crate) tpl_cache: Mutex<HashMap<TplKey, TplResult>>,
     tpl_sources: Mutex<HashMap<SourceId, Arc<SourceText>>>,
     next_tpl_source: AtomicU32,
@@ -145,6 +147,7 @@ impl TemplateSet {
             history: HashMap::new(),
             options,
             sources: HashMap::new(),
+            source_names: HashMap::new(),
             tpl_cache: Mutex::new(HashMap::new()),
             tpl_sources: Mutex::new(HashMap::new()),
             next_tpl_source: AtomicU32::new(TPL_SOURCE_BASE),
@@ -186,6 +189,7 @@ impl TemplateSet {
             return Err(e);
         }
         self.sources.insert(source, src);
+        self.source_names.insert(source, Str::from(name));
         for tree in parsed.trees {
             self.associate(Arc::new(tree));
         }
@@ -207,6 +211,18 @@ impl TemplateSet {
             delims.clone(),
         ));
         parser::parse(name, src, delims, &|n| self.funcs.contains(n))
+    }
+
+    /// Adds trees returned by [`parse_only`](Self::parse_only) for a text
+    /// that parsed without error, exactly as [`add`](Self::add) would (the
+    /// language server keeps parsed files and re-parses only edited ones).
+    pub fn add_parsed(&mut self, trees: &[Arc<Tree>]) {
+        for tree in trees {
+            self.sources
+                .entry(tree.source.id)
+                .or_insert_with(|| tree.source.clone());
+            self.associate(tree.clone());
+        }
     }
 
     fn associate(&mut self, tree: Arc<Tree>) {
@@ -237,6 +253,12 @@ impl TemplateSet {
 
     /// The text of a source (a template file added with [`add`](Self::add)
     /// or a `tpl` string parsed during execution).
+    /// The name a file was added under (trace spans may point into a file
+    /// other than the one rendered: an included `define`).
+    pub fn source_name(&self, id: SourceId) -> Option<&str> {
+        self.source_names.get(&id).map(|s| &**s)
+    }
+
     pub fn source(&self, id: SourceId) -> Option<Arc<SourceText>> {
         if let Some(s) = self.sources.get(&id) {
             return Some(s.clone());

@@ -1,9 +1,10 @@
 //! Benchmark of chart-lsp (not a test: prints numbers, asserts nothing).
 //!
 //! 1. Edit→diagnostics latency: opens a template of the largest corpus chart
-//!    (by template bytes), then sends edits one at a time and measures the
-//!    time from sending each `didChange` to receiving `publishDiagnostics`
-//!    for that version; prints p50/p95 against the 30 ms target.
+//!    (by template bytes), then sends edits one at a time (to the template,
+//!    to values.yaml, to _helpers.tpl) and measures the time from sending
+//!    each `didChange` to receiving the `publishDiagnostics` of the open
+//!    template that follow it; prints p50/p95 against the 30 ms target.
 //! 2. Memory: opens one template of every corpus chart, waits for each
 //!    chart's diagnostics, and prints the server's resident memory (VmRSS).
 //!
@@ -93,29 +94,64 @@ fn main() -> Result<(), String> {
     let t0 = Instant::now();
     let _ = c.diagnostics(&uri, 1);
     let first = t0.elapsed().as_secs_f64() * 1000.0;
-    let mut times = Vec::new();
-    for i in 0..edits {
-        // Insert then remove a comment line, alternately.
-        let start = Instant::now();
-        let v = if i % 2 == 0 {
-            c.edit(&uri, (0, 0), (0, 0), "# edit\n")
-        } else {
-            c.edit(&uri, (0, 0), (1, 0), "")
-        };
-        let _ = c.diagnostics(&uri, v);
-        times.push(start.elapsed().as_secs_f64() * 1000.0);
-    }
-    times.sort_by(|a, b| a.total_cmp(b));
-    let (p50, p95) = (percentile(&times, 0.5), percentile(&times, 0.95));
     println!(
-        "edit→diagnostics on {} ({} template bytes, {}): first {first:.1} ms, p50 {p50:.1} ms, p95 {p95:.1} ms over {edits} edits (target p95 ≤ 30 ms: {})",
+        "edit→diagnostics on {} ({} template bytes, open: {}): first diagnostics {first:.1} ms",
         largest
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
         size(&templates_of(&largest)),
         target.strip_prefix(&largest).unwrap_or(&target).display(),
-        if p95 <= 30.0 { "met" } else { "NOT met" }
+    );
+    let mut worst = 0.0f64;
+    // Edits of the template itself, of values.yaml, of _helpers.tpl (each
+    // followed by the diagnostics of the open template).
+    let helpers = largest.join("templates/_helpers.tpl");
+    let mut scenarios: Vec<(&str, PathBuf, &str)> = vec![
+        ("the template", target.clone(), "helm"),
+        ("values.yaml", largest.join("values.yaml"), "yaml"),
+    ];
+    if helpers.is_file() {
+        scenarios.push(("_helpers.tpl", helpers, "helm"));
+    }
+    for (label, file, lang) in scenarios {
+        let edited = if file == target {
+            uri.clone()
+        } else {
+            let u = c.open_file(&file, lang);
+            let _ = c.diagnostics(&u, 1);
+            u
+        };
+        let mut times = Vec::new();
+        for i in 0..edits {
+            // Insert then remove a comment line, alternately.
+            let comment = if lang == "yaml" {
+                "# edit\n"
+            } else {
+                "{{/* edit */}}\n"
+            };
+            let start = Instant::now();
+            let v = if i % 2 == 0 {
+                c.edit(&edited, (0, 0), (0, 0), comment)
+            } else {
+                c.edit(&edited, (0, 0), (1, 0), "")
+            };
+            if edited == uri {
+                let _ = c.diagnostics(&uri, v);
+            } else {
+                let _ = c.diagnostics(&edited, v);
+                let _ = c.diagnostics(&uri, 1);
+            }
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        let (p50, p95) = (percentile(&times, 0.5), percentile(&times, 0.95));
+        worst = worst.max(p95);
+        println!("  editing {label}: p50 {p50:.1} ms, p95 {p95:.1} ms over {edits} edits");
+    }
+    println!(
+        "target p95 ≤ 30 ms: {}",
+        if worst <= 30.0 { "met" } else { "NOT met" }
     );
     let _ = c.shutdown();
 
