@@ -20,7 +20,7 @@ use crate::snapshot::{self, ChartSnapshot, RenderRoot, Renders};
 use crate::state::{State, path_uri};
 
 /// Quiet time after an edit before computing (bursts of keystrokes coalesce).
-const DEBOUNCE: Duration = Duration::from_millis(8);
+const DEBOUNCE: Duration = Duration::from_millis(3);
 
 /// Shared between the handlers (which mark) and the worker.
 #[derive(Debug, Default)]

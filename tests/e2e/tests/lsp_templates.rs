@@ -523,3 +523,42 @@ fn rebinding_subchart_alias_and_library_defines() {
     );
     assert_eq!(c.shutdown(), Some(0));
 }
+
+#[test]
+fn angle_delimiters_opt_in_through_the_chart_annotation() {
+    let root = scratch_dir("lsp-tpl-angle");
+    let chart = root.join("angle");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: angle\nversion: 0.1.0\nannotations:\n  kubectl-chart.io/delimiters: \"<< >>\"\n",
+    )
+    .unwrap();
+    std::fs::write(chart.join("values.yaml"), "port: 80\nhost: example.org\n").unwrap();
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        "port: << .Values.port >>\nraw: \"{{ not a template }}\"\n",
+    )
+    .unwrap();
+    let (mut c, _) = LspClient::start(&root, json!({}));
+    let cm = c.open_file(&chart.join("templates/cm.yaml"), "helm");
+    assert_eq!(c.diagnostics(&cm, 1), Vec::<Json>::new());
+    // `{{ }}` is plain text in this chart; `<< >>` are the actions.
+    assert_eq!(
+        preview(&mut c, &cm).unwrap(),
+        "port: 80\nraw: \"{{ not a template }}\"\n"
+    );
+    assert_eq!(labels(&complete(&mut c, &cm, (0, 17))), ["host", "port"]);
+    let h = c.request("textDocument/hover", LspClient::at(&cm, 0, 18));
+    assert_eq!(
+        h["contents"]["value"],
+        "**.Values.port** `int`\n```yaml\n80\n```\n\nSet in:\n- angle/values.yaml:1\n"
+    );
+    // An undefined value inside `<< >>` is found too.
+    let v = c.edit(&cm, (0, 0), (1, 0), "port: << .Values.prot >>\n");
+    let d = c.diagnostics(&cm, v);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(range(&d[0]), (0, 17, 0, 21));
+    assert_eq!(d[0]["code"], "values-undefined");
+    assert_eq!(c.shutdown(), Some(0));
+}
