@@ -14,6 +14,10 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
+    // The process ends right after the command: its render state need not
+    // be freed (a sizeable part of a `template` run). Output is written and
+    // flushed by the command itself, files closed, before it returns.
+    chart_core::action::template::leak_on_exit();
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -399,12 +399,51 @@ fn run_inner(
         name_and_chart(&req.args, req.name_template.as_deref(), req.generate_name)
             .map_err(TemplateError::plain)?;
     let prepared = prepare(req, &name, warnings, progress, &chart_arg)?;
-    let (_rendered, _notes, sorted) = render_resources(
+    let rendered = render_resources(
         &prepared,
         req.render_subchart_notes,
         EngineOptions::default(),
         warnings,
-    )?;
+    );
+    let (rendered, notes, sorted) = match rendered {
+        Ok(r) => r,
+        Err(e) => {
+            release(prepared);
+            return Err(e);
+        }
+    };
+    let out = output(req, name, &prepared, &sorted);
+    release((prepared, rendered, notes, sorted));
+    out
+}
+
+/// Set once a process will exit right after `run` (see [`leak_on_exit`]).
+static LEAK_ON_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Declares that this process exits right after the render: the loaded
+/// chart, values and rendered files are then left to the operating system
+/// instead of being freed one allocation at a time, which is a sizeable
+/// part of a one-shot `template` run. Long-lived callers (the language
+/// server, tests) never call this.
+pub fn leak_on_exit() {
+    LEAK_ON_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Drops `state`, or leaks it after [`leak_on_exit`]. Only plain memory
+/// is handed here (no files, locks or buffered writers).
+fn release<T>(state: T) {
+    if LEAK_ON_EXIT.load(std::sync::atomic::Ordering::Relaxed) {
+        std::mem::forget(state);
+    }
+}
+
+/// The output of a rendered chart: files and stdout text.
+fn output(
+    req: &TemplateRequest,
+    name: String,
+    prepared: &Prepared,
+    sorted: &Sorted,
+) -> Result<TemplateOutput, TemplateError> {
     let crds: Vec<CrdFile> = prepared
         .chart
         .crds()
