@@ -210,7 +210,43 @@ pub fn quote_meta(s: &str) -> std::string::String {
 }
 
 /// Compiles a Go (RE2) pattern; the error is Go's message.
+///
+/// Templates call the regex functions in loops with a handful of constant
+/// patterns, so results (errors too) are cached per pattern. A clone of a
+/// `Regex` shares the compiled program but gets its own match cache, so
+/// clones handed out to several threads do not contend.
 pub fn compile(pattern: &str) -> Result<Regex, std::string::String> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    /// Bound on cached patterns; past it the cache starts over, which only
+    /// costs recompiling (charts use far fewer distinct patterns).
+    const CAPACITY: usize = 256;
+    type Cache = Mutex<HashMap<std::string::String, Result<Regex, std::string::String>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    // A poisoned lock only means another thread panicked mid-insert; the
+    // map itself is still a valid cache.
+    let lookup = |c: &Cache| {
+        c.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(pattern)
+            .cloned()
+    };
+    if let Some(hit) = lookup(cache) {
+        return hit;
+    }
+    let compiled = compile_uncached(pattern);
+    let mut map = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if map.len() >= CAPACITY {
+        map.clear();
+    }
+    map.insert(pattern.to_string(), compiled.clone());
+    compiled
+}
+
+fn compile_uncached(pattern: &str) -> Result<Regex, std::string::String> {
     let pattern = &literal_dash_after_class(pattern);
     let ast = regex_syntax::ast::parse::Parser::new()
         .parse(pattern)
