@@ -148,14 +148,43 @@ enum PrivKey {
     Ring(Box<KeyPair>),
 }
 
+/// A random prime of exactly `bits` bits with its top two bits set, so that
+/// the product of two such primes has exactly twice as many bits.
+fn random_prime(bits: u32) -> Result<rsa::BoxedUint, String> {
+    use crypto_primes::hazmat::{SetBits, SmallFactorsSieveFactory};
+    use crypto_primes::{Flavor, is_prime, sieve_and_find};
+    let factory = SmallFactorsSieveFactory::new(Flavor::Any, bits, SetBits::TwoMsb)
+        .map_err(|e| e.to_string())?;
+    sieve_and_find(&mut rand::rng(), factory, |_, c| is_prime(Flavor::Any, c))
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "no prime found".to_string())
+}
+
 const OID_EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 const OID_P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
 
 impl PrivKey {
+    /// A two-prime RSA key with e = 65537 and d = e⁻¹ mod φ(n), as Go's
+    /// `rsa.GenerateKey` (and `rsa::PrivateKey::new`) make it; the two primes
+    /// are searched on two threads, as the search is nearly all of the cost
+    /// (seconds for Sprig's 4096-bit default).
     fn rsa(bits: usize) -> Result<PrivKey, String> {
-        rsa::PrivateKey::new(&mut rand::rng(), bits)
-            .map(|k| PrivKey::Rsa(Box::new(k)))
-            .map_err(|e| e.to_string())
+        let half = u32::try_from(bits / 2).map_err(|e| e.to_string())?;
+        // A pair whose φ(n) shares a factor with e is rare; try again then.
+        let mut last_err = String::new();
+        for _ in 0..8 {
+            let (p, q) = std::thread::scope(|s| {
+                let q = s.spawn(|| random_prime(half));
+                (random_prime(half), q.join())
+            });
+            let q = q.map_err(|_| "prime search thread failed".to_string())?;
+            let primes = vec![p?, q?];
+            match rsa::PrivateKey::from_primes(primes, rsa::BoxedUint::from(65537u64)) {
+                Ok(k) => return Ok(PrivKey::Rsa(Box::new(k))),
+                Err(e) => last_err = e.to_string(),
+            }
+        }
+        Err(last_err)
     }
 
     fn generate(alg: &'static rcgen::SignatureAlgorithm) -> Result<PrivKey, String> {
