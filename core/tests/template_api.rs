@@ -483,36 +483,11 @@ fn template_set_is_shareable_across_threads() {
     }
 }
 
-/// Go maps are references: a template's `set` on `.Values` is seen by the
-/// templates Helm renders after it (subcharts first, then reverse lexical
-/// order), a subchart's `.Values` is its parent's `.Values.<name>`, and an
-/// empty `.Files.Glob` is false. Expected output recorded from Helm 3.10.1.
-#[test]
-fn template_changes_to_values_are_seen_by_later_templates() {
+/// Renders a chart written to a temp dir as Helm would (`helm template x`).
+fn render_chart(tag: &str, files: &[(&str, &str)]) -> chart_core::engine::RenderedChart {
     use chart_core::engine::{Capabilities, EngineOptions, ReleaseOptions, render};
-    let dir = std::env::temp_dir().join(format!("maps-order-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("maps-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let files: &[(&str, &str)] = &[
-        ("Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n"),
-        ("values.yaml", "sub:\n  greeting: hi\nlist: [1]\n"),
-        ("files/x.txt", "hello\n"),
-        (
-            "charts/sub/Chart.yaml",
-            "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
-        ),
-        (
-            "charts/sub/templates/s.yaml",
-            "{{- $_ := set .Values \"fromSub\" .Values.greeting }}\nsub: {{ .Values | toJson }}\n",
-        ),
-        (
-            "templates/b.yaml",
-            "{{- $_ := set .Values \"fromB\" (dict \"n\" 1) }}\n{{- $_ := set .Values.sub \"fromB\" true }}\nb: {{ .Values.sub | toJson }}\n",
-        ),
-        (
-            "templates/a.yaml",
-            "a: {{ .Values | toJson }}\nglob-empty: {{ if .Files.Glob \"nope/*\" }}truthy{{ else }}falsy{{ end }}\nglob-some: {{ if .Files.Glob \"files/*\" }}truthy{{ else }}falsy{{ end }}\nfiles: {{ if .Files }}truthy{{ else }}falsy{{ end }}\nsubcharts: {{ .Subcharts.sub.Values | toJson }}\n",
-        ),
-    ];
     for (path, text) in files {
         let p = dir.join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -538,6 +513,43 @@ fn template_changes_to_values_are_seen_by_later_templates() {
         EngineOptions::default(),
     )
     .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    rendered
+}
+
+const CHART_C: (&str, &str) = ("Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n");
+const CHART_SUB: (&str, &str) = (
+    "charts/sub/Chart.yaml",
+    "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+);
+
+/// Go maps are references: a template's `set` on `.Values` is seen by the
+/// templates Helm renders after it (subcharts first, then reverse lexical
+/// order), a subchart's `.Values` is its parent's `.Values.<name>`, and an
+/// empty `.Files.Glob` is false. Expected output recorded from Helm 3.10.1.
+#[test]
+fn template_changes_to_values_are_seen_by_later_templates() {
+    let rendered = render_chart(
+        "order",
+        &[
+            CHART_C,
+            CHART_SUB,
+            ("values.yaml", "sub:\n  greeting: hi\nlist: [1]\n"),
+            ("files/x.txt", "hello\n"),
+            (
+                "charts/sub/templates/s.yaml",
+                "{{- $_ := set .Values \"fromSub\" .Values.greeting }}\nsub: {{ .Values | toJson }}\n",
+            ),
+            (
+                "templates/b.yaml",
+                "{{- $_ := set .Values \"fromB\" (dict \"n\" 1) }}\n{{- $_ := set .Values.sub \"fromB\" true }}\nb: {{ .Values.sub | toJson }}\n",
+            ),
+            (
+                "templates/a.yaml",
+                "a: {{ .Values | toJson }}\nglob-empty: {{ if .Files.Glob \"nope/*\" }}truthy{{ else }}falsy{{ end }}\nglob-some: {{ if .Files.Glob \"files/*\" }}truthy{{ else }}falsy{{ end }}\nfiles: {{ if .Files }}truthy{{ else }}falsy{{ end }}\nsubcharts: {{ .Subcharts.sub.Values | toJson }}\n",
+            ),
+        ],
+    );
     let text = |name: &str| rendered.files[name].text.trim().to_string();
     assert_eq!(
         text("c/charts/sub/templates/s.yaml"),
@@ -555,7 +567,37 @@ subcharts: {"fromB":true,"fromSub":"hi","global":{},"greeting":"hi"}"#
         text("c/templates/b.yaml"),
         r#"b: {"fromB":true,"fromSub":"hi","global":{},"greeting":"hi"}"#
     );
-    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A subchart's `.Values.global` is a copy of its parent's (nested tables
+/// copied too), so its changes stay in the subchart. Recorded from Helm 3.10.1.
+#[test]
+fn subchart_global_changes_stay_in_the_subchart() {
+    let rendered = render_chart(
+        "globals",
+        &[
+            CHART_C,
+            CHART_SUB,
+            (
+                "values.yaml",
+                "global:\n  top: 1\n  nested:\n    k: v\nsub:\n  greeting: hi\n  global:\n    own: 2\nlist: [1]\n",
+            ),
+            (
+                "charts/sub/templates/s.yaml",
+                "{{- $_ := set .Values.global \"fromSub\" 1 }}\n{{- $_ := set .Values.global.nested \"fromSub\" 1 }}\nsub: {{ .Values | toJson }}\n",
+            ),
+            ("templates/a.yaml", "a: {{ .Values | toJson }}\n"),
+        ],
+    );
+    let text = |name: &str| rendered.files[name].text.trim().to_string();
+    assert_eq!(
+        text("c/charts/sub/templates/s.yaml"),
+        r#"sub: {"global":{"fromSub":1,"nested":{"fromSub":1,"k":"v"},"own":2,"top":1},"greeting":"hi"}"#
+    );
+    assert_eq!(
+        text("c/templates/a.yaml"),
+        r#"a: {"global":{"nested":{"k":"v"},"top":1},"list":[1],"sub":{"global":{"fromSub":1,"nested":{"fromSub":1,"k":"v"},"own":2,"top":1},"greeting":"hi"}}"#
+    );
 }
 
 /// Output an action prints from `include` is traced to the nodes inside the

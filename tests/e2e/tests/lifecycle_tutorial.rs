@@ -1450,3 +1450,517 @@ fn bad_input_on_the_lifecycle_path_fails_like_helm() {
         .collect();
     assert_eq!(mine, theirs, "{names:?}");
 }
+
+/// A chart with a CRD and a custom resource, a pre-install Job hook, a test
+/// Pod and a ConfigMap kept on uninstall.
+fn featureful_chart(dir: &Path) {
+    let chart = dir.join("feat");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::create_dir_all(chart.join("crds")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: feat\nversion: 0.1.0\nappVersion: \"2.0\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("crds/widgets.yaml"),
+        r#"apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/widget.yaml"),
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: {{ .Release.Name }}-w\nspec:\n  size: 3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/hook.yaml"),
+        r#"apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ .Release.Name }}-pre
+  annotations:
+    helm.sh/hook: pre-install
+    helm.sh/hook-weight: "-5"
+    helm.sh/hook-delete-policy: hook-succeeded
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: pre
+        image: busybox
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/test.yaml"),
+        r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ .Release.Name }}-test
+  annotations:
+    helm.sh/hook: test
+spec:
+  restartPolicy: Never
+  containers:
+  - name: t
+    image: busybox
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/keep.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-keep\n  annotations:\n    helm.sh/resource-policy: keep\ndata:\n  a: b\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/NOTES.txt"),
+        "Widget {{ .Release.Name }}-w is ready.\n",
+    )
+    .unwrap();
+}
+
+/// Output lines without times (deploy time, test start/end).
+fn timeless(b: &[u8]) -> String {
+    String::from_utf8_lossy(b)
+        .lines()
+        .filter(|l| {
+            !(l.starts_with("LAST DEPLOYED: ")
+                || l.starts_with("Last Started:")
+                || l.starts_with("Last Completed:"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn crds_hooks_tests_and_kept_resources_as_helm() {
+    let c = TestCluster::start();
+    let dir = c.dir().to_path_buf();
+    featureful_chart(&dir);
+    // Same release name in two namespaces: ours and Helm's.
+    let both = |args: &[&str]| -> Option<(Output, Output)> {
+        let with = |ns: &str| {
+            let mut v: Vec<&str> = args.to_vec();
+            v.extend(["-n", ns]);
+            v.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+        };
+        let o = with("ours");
+        let t = with("theirs");
+        let mine = ours(&c, &dir, &o.iter().map(String::as_str).collect::<Vec<_>>());
+        let theirs = helm(&c, &dir, &t.iter().map(String::as_str).collect::<Vec<_>>())?;
+        Some((mine, theirs))
+    };
+    let same = |args: &[&str]| {
+        let Some((mine, theirs)) = both(args) else {
+            return false;
+        };
+        assert_eq!(
+            timeless(&mine.stdout).replace("ours", "NS"),
+            timeless(&theirs.stdout).replace("theirs", "NS"),
+            "stdout of {args:?}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&mine.stderr).replace("kubectl chart", "helm"),
+            String::from_utf8_lossy(&theirs.stderr),
+            "stderr of {args:?}"
+        );
+        assert_eq!(mine.status.code(), theirs.status.code(), "{args:?}");
+        true
+    };
+    // Ours first: the CRD is created by us; Helm then finds it present.
+    let out = ok(
+        &c,
+        &dir,
+        &[
+            "install",
+            "feat",
+            "./feat",
+            "-n",
+            "ours",
+            "--create-namespace",
+        ],
+    );
+    assert!(out.contains("NOTES:\nWidget feat-w is ready.\n"), "{out}");
+    let crd = c.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com");
+    assert_eq!(crd.status, 200, "CRD created from crds/");
+    assert!(
+        crd.json()["metadata"]["labels"]["app.kubernetes.io/managed-by"].is_null(),
+        "CRDs are not owned by the release"
+    );
+    let w = c.get("/apis/example.com/v1/namespaces/ours/widgets/feat-w");
+    assert_eq!(w.status, 200);
+    assert_eq!(w.json()["spec"]["size"], 3);
+    // The pre-install Job ran and was deleted (hook-succeeded).
+    assert_eq!(
+        c.get("/apis/batch/v1/namespaces/ours/jobs/feat-pre").status,
+        404
+    );
+    let Some(h) = helm(
+        &c,
+        &dir,
+        &[
+            "install",
+            "feat",
+            "./feat",
+            "-n",
+            "theirs",
+            "--create-namespace",
+        ],
+    ) else {
+        assert!(!report_missing_shared("hooks/crds vs helm", 1));
+        return;
+    };
+    assert!(h.status.success(), "{}", String::from_utf8_lossy(&h.stderr));
+    assert!(same(&["status", "feat"]));
+    assert!(same(&["get", "hooks", "feat"]));
+    assert!(same(&["get", "manifest", "feat"]));
+    // `test` runs the test Pod; the status then shows the suite.
+    assert!(same(&["test", "feat"]));
+    assert_eq!(
+        c.get("/api/v1/namespaces/ours/pods/feat-test").json()["status"]["phase"],
+        "Succeeded"
+    );
+    assert!(same(&["status", "feat"]));
+    assert_eq!(
+        history(&c, &dir, "feat", "ours"),
+        vec![(1, "deployed".into(), "Install complete".into())]
+    );
+    // Uninstall keeps the ConfigMap and says so.
+    assert!(same(&["uninstall", "feat"]));
+    assert_eq!(
+        c.get("/api/v1/namespaces/ours/configmaps/feat-keep").status,
+        200
+    );
+    assert_eq!(
+        c.get("/apis/example.com/v1/namespaces/ours/widgets/feat-w")
+            .status,
+        404
+    );
+    assert!(release_secrets(&c, "ours").is_empty());
+    // CRDs stay after uninstall, as Helm leaves them.
+    assert_eq!(
+        c.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com")
+            .status,
+        200
+    );
+}
+
+fn with_env(
+    c: &TestCluster,
+    program: PathBuf,
+    cwd: &Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> Output {
+    let mut cmd = c.command(program);
+    cmd.current_dir(cwd).args(args).envs(env.iter().copied());
+    run(cmd)
+}
+
+/// Release objects of a kind (`secrets`/`configmaps`) in `ns`, by name.
+fn release_objects(c: &TestCluster, plural: &str, ns: &str) -> Vec<String> {
+    let mut names: Vec<String> = c
+        .get(&format!(
+            "/api/v1/namespaces/{ns}/{plural}?labelSelector=owner%3Dhelm"
+        ))
+        .json()["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|o| {
+            o["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn configmap_driver_and_history_max_are_shared_with_helm() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("storage drivers", 1));
+        return;
+    };
+    let Some(oracle) = helm_oracle() else {
+        assert!(!report_missing_shared("storage drivers vs helm", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    let me = bin("kubectl-chart");
+    let cm = [("HELM_DRIVER", "configmap")];
+    let out = with_env(
+        &c,
+        me.clone(),
+        &seed,
+        &cm,
+        &["install", "pacman", "./pacman"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        release_objects(&c, "configmaps", "default"),
+        vec!["sh.helm.release.v1.pacman.v1"]
+    );
+    assert!(release_objects(&c, "secrets", "default").is_empty());
+    // Helm with the same driver upgrades our release; we see its revision.
+    let h = with_env(
+        &c,
+        oracle.clone(),
+        &seed,
+        &cm,
+        &["upgrade", "pacman", "./pacman", "--set", "replicaCount=2"],
+    );
+    assert!(h.status.success(), "{}", String::from_utf8_lossy(&h.stderr));
+    let o = with_env(
+        &c,
+        me.clone(),
+        &seed,
+        &cm,
+        &["history", "pacman", "-o", "json"],
+    );
+    let hist: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let statuses: Vec<&str> = hist
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["superseded", "deployed"]);
+    let o = with_env(&c, me.clone(), &seed, &cm, &["get", "values", "pacman"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "USER-SUPPLIED VALUES:\nreplicaCount: 2\n"
+    );
+    // The Secret driver does not see ConfigMap releases.
+    let o = ours(&c, &seed, &["list", "-q"]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "");
+
+    // --history-max prunes the same revisions for both tools.
+    for (tool, ns) in [(me.clone(), "ours"), (oracle.clone(), "theirs")] {
+        let out = with_env(
+            &c,
+            tool.clone(),
+            &seed,
+            &[],
+            &[
+                "install",
+                "pacman",
+                "./pacman",
+                "-n",
+                ns,
+                "--create-namespace",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for i in 2..=4 {
+            let set = format!("replicaCount={i}");
+            let out = with_env(
+                &c,
+                tool.clone(),
+                &seed,
+                &[],
+                &[
+                    "upgrade",
+                    "pacman",
+                    "./pacman",
+                    "-n",
+                    ns,
+                    "--history-max",
+                    "2",
+                    "--set",
+                    &set,
+                ],
+            );
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    let ours_left = release_objects(&c, "secrets", "ours");
+    assert_eq!(ours_left, release_objects(&c, "secrets", "theirs"));
+    assert_eq!(
+        ours_left,
+        vec![
+            "sh.helm.release.v1.pacman.v3",
+            "sh.helm.release.v1.pacman.v4"
+        ]
+    );
+}
+
+#[test]
+fn upgrade_value_flags_force_and_description_as_helm() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("upgrade flags", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    if helm(&c, &seed, &["version"]).is_none() {
+        assert!(!report_missing_shared("upgrade flags vs helm", 1));
+        return;
+    }
+    let steps: Vec<Vec<&str>> = vec![
+        vec![
+            "install",
+            "pacman",
+            "./pacman",
+            "--create-namespace",
+            "--set",
+            "replicaCount=3",
+            "--description",
+            "first",
+        ],
+        // New values only: replicaCount goes back to the chart's default.
+        vec!["upgrade", "pacman", "./pacman", "--set", "image.tag=1.1.0"],
+        // No values: the last release's are copied.
+        vec!["upgrade", "pacman", "./pacman"],
+        vec![
+            "upgrade",
+            "pacman",
+            "./pacman",
+            "--reuse-values",
+            "--set",
+            "replicaCount=2",
+        ],
+        vec![
+            "upgrade",
+            "pacman",
+            "./pacman",
+            "--reset-values",
+            "--set",
+            "image.pullPolicy=IfNotPresent",
+        ],
+        vec![
+            "upgrade",
+            "pacman",
+            "./pacman",
+            "--force",
+            "--set",
+            "replicaCount=4",
+            "--description",
+            "forced",
+        ],
+        vec!["rollback", "pacman", "2"],
+    ];
+    for step in steps {
+        for (ns, mine) in [("ours", true), ("theirs", false)] {
+            let mut args = step.clone();
+            args.extend(["-n", ns]);
+            let out = if mine {
+                ours(&c, &seed, &args)
+            } else {
+                helm(&c, &seed, &args).unwrap()
+            };
+            assert!(
+                out.status.success(),
+                "{ns} {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        // Same values, history and live objects for both releases.
+        for args in [
+            vec!["get", "values", "pacman", "-o", "json"],
+            vec!["get", "values", "pacman", "-a", "-o", "json"],
+            vec!["get", "manifest", "pacman"],
+        ] {
+            let mut a = args.clone();
+            a.extend(["-n", "ours"]);
+            let mine = ok(&c, &seed, &a);
+            let mut a = args.clone();
+            a.extend(["-n", "theirs"]);
+            let theirs = helm(&c, &seed, &a).unwrap();
+            assert_eq!(
+                mine,
+                String::from_utf8_lossy(&theirs.stdout),
+                "{step:?} then {args:?}"
+            );
+        }
+        assert_eq!(
+            history(&c, &seed, "pacman", "ours"),
+            history(&c, &seed, "pacman", "theirs"),
+            "{step:?}"
+        );
+        let live = |ns: &str| {
+            let d = deployment(&c, ns, "pacman");
+            (
+                d["spec"]["replicas"].clone(),
+                d["spec"]["template"]["spec"]["containers"][0]["image"].clone(),
+                d["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"].clone(),
+            )
+        };
+        assert_eq!(live("ours"), live("theirs"), "{step:?}");
+    }
+}
+
+#[test]
+fn reset_then_reuse_values_takes_new_chart_defaults_and_old_config() {
+    // Helm 3.14's --reset-then-reuse-values (not in the 3.10.1 oracle):
+    // the new chart's defaults, then the old release's user values, then
+    // the new ones; --reuse-values instead keeps the old computed values.
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("reset-then-reuse", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    let v110 = pacman_110(&seed, c.dir());
+    let v110 = v110.to_str().unwrap();
+    let image = |c: &TestCluster| image(c, "default", "pacman");
+    let replicas = |c: &TestCluster| deployment(c, "default", "pacman")["spec"]["replicas"].clone();
+    ok(
+        &c,
+        &seed,
+        &["install", "pacman", "./pacman", "--set", "replicaCount=3"],
+    );
+    ok(&c, &seed, &["upgrade", "pacman", v110, "--reuse-values"]);
+    assert_eq!(image(&c), "quay.io/gitops-cookbook/pacman-kikd:1.0.0");
+    assert_eq!(replicas(&c), 3);
+    ok(
+        &c,
+        &seed,
+        &[
+            "upgrade",
+            "pacman",
+            v110,
+            "--reset-then-reuse-values",
+            "--set",
+            "image.pullPolicy=IfNotPresent",
+        ],
+    );
+    assert_eq!(image(&c), "quay.io/gitops-cookbook/pacman-kikd:1.1.0");
+    assert_eq!(replicas(&c), 3);
+    assert_eq!(
+        deployment(&c, "default", "pacman")["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"],
+        "IfNotPresent"
+    );
+    assert_eq!(
+        ok(&c, &seed, &["get", "values", "pacman"]),
+        "USER-SUPPLIED VALUES:\nimage:\n  pullPolicy: IfNotPresent\nreplicaCount: 3\n"
+    );
+}
