@@ -387,6 +387,9 @@ impl Printer {
                     self.buf.push_str("<nil>");
                 }
             }
+            Value::List(_) if verb == 'v' && self.f.sharp_v && v.is_nil_list() => {
+                self.buf.push_str("[]interface {}(nil)");
+            }
             // Go syntax: `[]interface {}{1, "x"}`, `map[string]interface {}{"k":1}`.
             Value::List(items) if verb == 'v' && self.f.sharp_v => {
                 self.buf.push_str("[]interface {}{");

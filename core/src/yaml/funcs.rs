@@ -137,7 +137,7 @@ pub fn from_json(text: &str) -> Value {
 /// `toJson` is `[]` where Go's is `null`).
 pub fn from_json_array(text: &str) -> Value {
     if let Ok(Value::Nil) = json::from_json(text) {
-        return Value::list(Vec::new());
+        return Value::nil_list();
     }
     match json::from_json_array(text) {
         Ok(l) => Value::list(l),
