@@ -10,6 +10,7 @@
 //! - [`chart`]: chart model and loader (directories, archives, `.helmignore`).
 //! - [`values`]: values coalescing, `--set` parsing, schema validation.
 //! - [`engine`]: Helm's render layer (`include`, `tpl`, `.Files`, manifests).
+//! - [`lint`]: Helm's chart linter rules (`kubectl chart lint`).
 //! - [`dependency`]: `dependency list|update|build`, Chart.lock digests.
 //! - [`package`]: chart archives as `helm package` writes them.
 //! - [`repo`]: chart repositories, indexes, downloads, [`repo::locate_chart`].
@@ -23,6 +24,7 @@ pub mod gopath;
 pub mod ide;
 pub mod json;
 pub mod kube;
+pub mod lint;
 pub mod manifest;
 pub mod package;
 pub mod release;

@@ -37,13 +37,6 @@ pub fn locate_chart(
     crate::repo::locate_chart(name, opts, settings).map_err(|e| e.to_string())
 }
 
-/// [`locate_chart`] for local charts only (no repository configured):
-/// used where no repository settings are at hand.
-pub fn locate_local_chart(name: &str, cwd: &Path) -> Result<PathBuf, String> {
-    let settings = RepoSettings::from_env();
-    locate_chart(name, cwd, &ChartPathOptions::default(), &settings)
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

@@ -7,7 +7,7 @@
 
 pub mod files;
 pub mod glob;
-mod godecode;
+pub mod godecode;
 pub mod helmignore;
 pub mod kubeversion;
 pub mod loader;

@@ -27,14 +27,14 @@ impl From<crate::yaml::YamlError> for YamlFailure {
 /// Parses one YAML document the way `sigs.k8s.io/yaml.Unmarshal` into
 /// `interface{}` does (empty text is `Nil`).
 pub fn parse_document(text: &str) -> Result<Value, YamlFailure> {
-    crate::yaml::parse_value(text, SourceId(0))
+    crate::yaml::parse::parse_value_unindexed(text, SourceId(0))
         .map(|p| p.value)
         .map_err(YamlFailure::from)
 }
 
 /// Parses a values document (must be a map; empty gives `{}`).
 pub fn parse_values(text: &str) -> Result<Value, YamlFailure> {
-    crate::yaml::parse_values(text, SourceId(0))
+    crate::yaml::parse::parse_values_unindexed(text, SourceId(0))
         .map(|p| p.value)
         .map_err(YamlFailure::from)
 }

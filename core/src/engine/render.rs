@@ -92,6 +92,9 @@ pub struct RenderError {
     pub template: String,
     /// `file:line:col` of the innermost failing node, for our diagnostics.
     pub location: Option<String>,
+    /// Lines logged before the failure (lint mode), which Helm has already
+    /// printed when it fails.
+    pub log: Vec<String>,
 }
 
 /// Helm's function table (Sprig without `env`/`expandenv`, Helm's YAML/JSON
@@ -124,7 +127,8 @@ pub fn chart_delims(chart: &Chart) -> Delims {
 
 struct Renderable {
     name: String,
-    text: Arc<str>,
+    /// The chart file's bytes, shared (big CRD templates are not copied).
+    text: Arc<[u8]>,
     base_path: String,
     /// Shared by the chart's templates and its parent's `.Subcharts`, as
     /// in Helm: template changes to it are seen by later templates.
@@ -174,7 +178,7 @@ fn collect(
         }
         out.push(Renderable {
             name: format!("{full_path}/{}", t.name),
-            text: Arc::from(t.text().as_ref()),
+            text: t.data.clone(),
             base_path: format!("{full_path}/templates"),
             context: ctx.clone(),
             delims: delims.clone(),
@@ -241,12 +245,18 @@ pub fn render_with_lookup(
     };
     let mut set = TemplateSet::with_options(helm_funcs(), options);
     for (i, t) in tpls.iter().enumerate() {
-        set.add(&t.name, &t.text, &t.delims, SourceId(i as u32 + 1))
-            .map_err(|e| RenderError {
-                message: e.helm_message(),
-                template: t.name.clone(),
-                location: Some(format!("{}:{}", e.name, e.line)),
-            })?;
+        set.add(
+            &t.name,
+            &String::from_utf8_lossy(&t.text),
+            &t.delims,
+            SourceId(i as u32 + 1),
+        )
+        .map_err(|e| RenderError {
+            message: e.helm_message(),
+            template: t.name.clone(),
+            location: Some(format!("{}:{}", e.name, e.line)),
+            log: Vec::new(),
+        })?;
     }
     let set = Arc::new(set);
     let mut host = HelmHost {
@@ -267,7 +277,10 @@ pub fn render_with_lookup(
         let data = Value::Map(t.context.clone());
         let rendered = set
             .execute(&t.name, &data, &mut host)
-            .map_err(|e| exec_error(&t.name, &e))?;
+            .map_err(|e| RenderError {
+                log: std::mem::take(&mut host.log),
+                ..exec_error(&t.name, &e)
+            })?;
         let text = if rendered.output.contains("<no value>") {
             rendered.output.replace("<no value>", "")
         } else {
@@ -310,6 +323,7 @@ fn exec_error(name: &str, e: &crate::template::error::ExecError) -> RenderError 
         message,
         template: name.to_string(),
         location,
+        log: Vec::new(),
     }
 }
 

@@ -325,6 +325,20 @@ impl KubeClient for Client {
         namespace: &str,
         params: &ListParams,
     ) -> Result<Vec<Json>, KubeError> {
+        let list = self.list_object(res, namespace, params)?;
+        Ok(list
+            .get("items")
+            .and_then(Json::as_array)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    fn list_object(
+        &self,
+        res: &ApiResource,
+        namespace: &str,
+        params: &ListParams,
+    ) -> Result<Json, KubeError> {
         let mut query = Vec::new();
         if let Some(l) = &params.label_selector {
             query.push(format!("labelSelector={}", pct(l)));
@@ -336,25 +350,20 @@ impl KubeClient for Client {
         if !query.is_empty() {
             path = format!("{path}?{}", query.join("&"));
         }
-        let list = self.get_json(&path)?;
+        let mut list = self.get_json(&path)?;
         let kind = res.kind.clone();
         let api_version = res.api_version();
-        Ok(list
-            .get("items")
-            .and_then(Json::as_array)
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|mut item| {
+        if let Some(items) = list.get_mut("items").and_then(Json::as_array_mut) {
+            for item in items {
                 // List items come without apiVersion/kind; restore them.
                 if let Some(o) = item.as_object_mut() {
                     o.entry("apiVersion")
                         .or_insert(Json::String(api_version.clone()));
                     o.entry("kind").or_insert(Json::String(kind.clone()));
                 }
-                item
-            })
-            .collect())
+            }
+        }
+        Ok(list)
     }
 
     fn create(&self, res: &ApiResource, namespace: &str, obj: &Json) -> Result<Json, KubeError> {

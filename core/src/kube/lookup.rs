@@ -35,30 +35,11 @@ pub fn lookup(
             Err(e) => Err(e.to_string()),
         };
     }
-    let items = match client.list(&res, ns, &ListParams::default()) {
-        Ok(items) => items,
-        Err(e) if e.is_not_found() => return Ok(json!({})),
-        Err(e) => return Err(e.to_string()),
-    };
-    // The dynamic client fills each item's apiVersion/kind from the list.
-    let items: Vec<Json> = items
-        .into_iter()
-        .map(|mut item| {
-            if let Some(o) = item.as_object_mut() {
-                o.entry("apiVersion")
-                    .or_insert_with(|| Json::String(res.api_version()));
-                o.entry("kind")
-                    .or_insert_with(|| Json::String(res.kind.clone()));
-            }
-            item
-        })
-        .collect();
-    Ok(json!({
-        "apiVersion": res.api_version(),
-        "kind": format!("{}List", res.kind),
-        "metadata": {},
-        "items": items,
-    }))
+    match client.list_object(&res, ns, &ListParams::default()) {
+        Ok(list) => Ok(list),
+        Err(e) if e.is_not_found() => Ok(json!({})),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// [`lookup`] as the engine's `lookup` hook, converting to template values.

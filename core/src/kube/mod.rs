@@ -173,6 +173,24 @@ pub trait KubeClient: Send + Sync {
         namespace: &str,
         params: &ListParams,
     ) -> Result<Vec<Json>, KubeError>;
+    /// The collection as one list object (`apiVersion`, `kind: <Kind>List`,
+    /// `metadata`, `items` with their apiVersion/kind), as the dynamic
+    /// client returns it. The default builds it from [`KubeClient::list`]
+    /// with empty list metadata.
+    fn list_object(
+        &self,
+        res: &ApiResource,
+        namespace: &str,
+        params: &ListParams,
+    ) -> Result<Json, KubeError> {
+        let items = self.list(res, namespace, params)?;
+        Ok(serde_json::json!({
+            "apiVersion": res.api_version(),
+            "kind": format!("{}List", res.kind),
+            "metadata": {},
+            "items": items,
+        }))
+    }
     fn create(&self, res: &ApiResource, namespace: &str, obj: &Json) -> Result<Json, KubeError>;
     /// PUT of the whole object.
     fn replace(

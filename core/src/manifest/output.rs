@@ -88,7 +88,13 @@ fn push_doc(out: &mut String, source: &str, doc: &str) {
 /// The release manifest text (Helm's `rel.Manifest`): CRDs if given, then
 /// the manifests in their sorted order.
 pub fn manifest_text(crds: &[CrdFile], manifests: &[Manifest]) -> String {
-    let mut out = String::new();
+    let size: usize = crds
+        .iter()
+        .map(|c| c.name.len() + c.data.len())
+        .chain(manifests.iter().map(|m| m.name.len() + m.content.len()))
+        .map(|n| n + 16)
+        .sum();
+    let mut out = String::with_capacity(size);
     for crd in crds {
         push_doc(&mut out, &crd.name, &crd.data);
     }
@@ -146,8 +152,15 @@ pub fn template_output(
         }
     };
 
-    let mut text = String::with_capacity(manifest.len() + 1);
-    text.push_str(manifest.trim());
+    // `strings.TrimSpace(manifest) + "\n"`, reusing the buffer (the text
+    // starts with `---` unless it is empty).
+    let mut text = if manifest.starts_with(char::is_whitespace) {
+        manifest.trim().to_string()
+    } else {
+        let mut m = manifest;
+        m.truncate(m.trim_end().len());
+        m
+    };
     text.push('\n');
     if !opts.no_hooks {
         let mut written: Vec<&str> = Vec::new();

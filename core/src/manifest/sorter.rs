@@ -94,7 +94,7 @@ pub type ParseDoc<'p> = &'p dyn Fn(&str) -> Result<Value, DocError>;
 
 /// The standard document parser: Helm's YAML semantics from [`crate::yaml`].
 pub fn parse_yaml_doc(text: &str) -> Result<Value, DocError> {
-    crate::yaml::parse_value(text, crate::source::SourceId::default())
+    crate::yaml::parse::parse_value_unindexed(text, crate::source::SourceId::default())
         .map(|p| p.value)
         .map_err(|e| DocError {
             message: e.helm_message(),
@@ -116,31 +116,68 @@ pub fn sort_manifests<'a>(
     let mut files: Vec<(&str, &str)> = files.into_iter().collect();
     files.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = Sorted::default();
-    for (path, content) in files {
-        if is_partial(path) || content.trim().is_empty() {
-            continue;
+    let docs: Vec<(&str, super::split::Document<'_>)> = files
+        .into_iter()
+        .filter(|(path, content)| !is_partial(path) && !content.trim().is_empty())
+        .flat_map(|(path, content)| split_documents(content).into_iter().map(move |d| (path, d)))
+        .collect();
+    let fast = scan_heads(&docs);
+    for ((path, doc), fast) in docs.into_iter().zip(fast) {
+        let head = match fast {
+            Some(h) => Ok(h),
+            None => parse(doc.text).and_then(|v| {
+                head_from_value(&v).map_err(|m| DocError {
+                    message: format!("error unmarshaling JSON: while decoding JSON: {m}"),
+                    line: None,
+                })
+            }),
         }
-        for doc in split_documents(content) {
-            let head = match super::fast_head::scan_head(doc.text) {
-                Some(h) => Ok(h),
-                None => parse(doc.text).and_then(|v| {
-                    head_from_value(&v).map_err(|m| DocError {
-                        message: format!("error unmarshaling JSON: while decoding JSON: {m}"),
-                        line: None,
-                    })
-                }),
-            }
-            .map_err(|error| ManifestError {
-                path: path.to_string(),
-                doc_offset: doc.offset,
-                error,
-            })?;
-            classify(path, doc.text, head, &mut out);
-        }
+        .map_err(|error| ManifestError {
+            path: path.to_string(),
+            doc_offset: doc.offset,
+            error,
+        })?;
+        classify(path, doc.text, head, &mut out);
     }
     sort_by_kind(&mut out.hooks, order, |h| &h.kind);
     sort_by_kind(&mut out.manifests, order, |m| &m.head.kind);
     Ok(out)
+}
+
+/// Runs the fast head scan over every document, on two threads when there
+/// is enough text to pay for one (big CRD sets): the scan is pure and the
+/// results keep document order, so errors are still reported first-first.
+fn scan_heads(docs: &[(&str, super::split::Document<'_>)]) -> Vec<Option<Head>> {
+    const PARALLEL_BYTES: usize = 256 * 1024;
+    let total: usize = docs.iter().map(|(_, d)| d.text.len()).sum();
+    let scan = |part: &[(&str, super::split::Document<'_>)]| -> Vec<Option<Head>> {
+        part.iter()
+            .map(|(_, d)| super::fast_head::scan_head(d.text))
+            .collect()
+    };
+    if total < PARALLEL_BYTES || docs.len() < 2 {
+        return scan(docs);
+    }
+    // Split where half of the bytes lie.
+    let mut acc = 0;
+    let mid = docs
+        .iter()
+        .position(|(_, d)| {
+            acc += d.text.len();
+            acc * 2 >= total
+        })
+        .map_or(docs.len() / 2, |i| (i + 1).min(docs.len() - 1));
+    let (first, second) = docs.split_at(mid);
+    std::thread::scope(|s| {
+        let other = s.spawn(|| scan(second));
+        let mut heads = scan(first);
+        match other.join() {
+            Ok(rest) => heads.extend(rest),
+            // A panic in the scan thread: scan that half here instead.
+            Err(_) => heads.extend(scan(second)),
+        }
+        heads
+    })
 }
 
 fn classify(path: &str, text: &str, head: Head, out: &mut Sorted) {

@@ -22,7 +22,7 @@ pub mod strvals;
 pub use coalesce::{coalesce_tables, coalesce_values, coalesce_values_ref};
 pub use dependencies::process_dependencies;
 pub use options::ValueOptions;
-pub use schema::{SchemaError, validate_against_schema};
+pub use schema::{SchemaError, validate_against_schema, validate_single_schema};
 
 use crate::template::{Map, Value};
 

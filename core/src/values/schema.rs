@@ -84,6 +84,19 @@ fn collect(chart: &Chart, values: &Map, out: &mut String, problems: &mut Vec<Sch
     }
 }
 
+/// Helm's `ValidateAgainstSingleSchema` (used by `lint` on values.yaml):
+/// the error is one `- field: problem` line per violation.
+pub fn validate_single_schema(values: &Map, schema: &[u8]) -> Result<(), String> {
+    match validate_single(values, schema) {
+        Ok(()) => Ok(()),
+        Err(SingleError::Invalid(list)) => Err(list
+            .into_iter()
+            .map(|(field, description)| format!("- {field}: {description}\n"))
+            .collect()),
+        Err(SingleError::Schema(msg)) => Err(msg),
+    }
+}
+
 enum SingleError {
     Invalid(Vec<(String, String)>),
     Schema(String),

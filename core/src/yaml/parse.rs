@@ -78,7 +78,17 @@ pub struct Parsed {
 /// only the first document counts, a null/empty document gives `{}`,
 /// anything other than a mapping is an error.
 pub fn parse_values(text: &str, source: SourceId) -> Result<Parsed, YamlError> {
-    let mut parsed = parse_value(text, source)?;
+    values_document(text, parse_value(text, source)?)
+}
+
+/// [`parse_values`] without the [`PathIndex`] (empty): for callers that only
+/// need the value (chart loading, the CLI), it skips a path copy and a map
+/// insert per node.
+pub fn parse_values_unindexed(text: &str, source: SourceId) -> Result<Parsed, YamlError> {
+    values_document(text, parse_value_unindexed(text, source)?)
+}
+
+fn values_document(text: &str, mut parsed: Parsed) -> Result<Parsed, YamlError> {
     match parsed.value {
         Value::Map(_) => Ok(parsed),
         Value::Nil => {
@@ -98,11 +108,17 @@ pub fn parse_values(text: &str, source: SourceId) -> Result<Parsed, YamlError> {
 /// `sigs.k8s.io/yaml.Unmarshal` into `interface{}` does (later documents are
 /// ignored, as yaml.v2 does; an empty text is `Nil`).
 pub fn parse_value(text: &str, source: SourceId) -> Result<Parsed, YamlError> {
-    with_tab_fixes(text, |text| parse_first(text, source))
+    with_tab_fixes(text, |text| parse_first(text, source, true))
 }
 
-fn parse_first(text: &str, source: SourceId) -> Result<Parsed, YamlError> {
+/// [`parse_value`] without the [`PathIndex`] (empty).
+pub fn parse_value_unindexed(text: &str, source: SourceId) -> Result<Parsed, YamlError> {
+    with_tab_fixes(text, |text| parse_first(text, source, false))
+}
+
+fn parse_first(text: &str, source: SourceId, indexing: bool) -> Result<Parsed, YamlError> {
     let mut loader = Loader::new(text, source);
+    loader.indexing = indexing;
     let doc = loader.next_document()?;
     match doc {
         None => Ok(Parsed {
@@ -245,6 +261,8 @@ struct Loader<'a> {
     done: bool,
     expanded: usize,
     pending_json_error: Option<YamlError>,
+    /// Record every key's position in the [`PathIndex`].
+    indexing: bool,
 }
 
 impl<'a> Loader<'a> {
@@ -265,6 +283,7 @@ impl<'a> Loader<'a> {
             done: false,
             expanded: 0,
             pending_json_error: None,
+            indexing: true,
         }
     }
 
@@ -635,14 +654,16 @@ impl<'a> Loader<'a> {
                 for (i, item) in items.iter().enumerate() {
                     path.push(PathSeg::Index(i));
                     let v = self.convert(item, path, index)?;
-                    index.entries.insert(
-                        path.clone(),
-                        Entry {
-                            key_span: None,
-                            value_span: item.span,
-                            comment: None,
-                        },
-                    );
+                    if self.indexing {
+                        index.entries.insert(
+                            path.clone(),
+                            Entry {
+                                key_span: None,
+                                value_span: item.span,
+                                comment: None,
+                            },
+                        );
+                    }
                     path.pop();
                     out.push(v);
                 }
@@ -676,14 +697,16 @@ impl<'a> Loader<'a> {
             let key = self.key_string(k, v)?;
             path.push(PathSeg::Key(key.clone()));
             let value = self.convert(v, path, index)?;
-            index.entries.insert(
-                path.clone(),
-                Entry {
-                    key_span: Some(k.span),
-                    value_span: v.span,
-                    comment: self.comment_above(k.span),
-                },
-            );
+            if self.indexing {
+                index.entries.insert(
+                    path.clone(),
+                    Entry {
+                        key_span: Some(k.span),
+                        value_span: v.span,
+                        comment: self.comment_above(k.span),
+                    },
+                );
+            }
             path.pop();
             out.insert(key, value);
         }

@@ -123,3 +123,77 @@ fn fixture_charts_match_helm() {
     let problems = tally.report("fixtures");
     assert!(problems.is_empty(), "fixtures: {}", problems.join("; "));
 }
+
+/// `lint` cases: (golden id, arguments after `lint`). Goldens in
+/// `fixtures/goldens/lint/ID.{stdout,stderr,status}` were recorded with
+/// `../shared/tools/helm-oracle lint ARGS` run in `fixtures/charts`; Helm
+/// prints the chart's absolute directory for dependency problems, stored
+/// there as `<CHARTS>`.
+const LINT_CASES: &[(&str, &str)] = &[
+    ("objects", "lint-objects"),
+    ("objects-quiet-strict", "lint-objects --quiet --strict"),
+    ("chartfile", "lint-chartfile"),
+    ("types", "lint-types"),
+    ("values", "lint-values"),
+    ("noversion", "lint-noversion"),
+    ("decode", "lint-decode"),
+    ("schema", "lint-schema"),
+    ("schema-set", "lint-schema --set replicas=3,image=x,name=a"),
+    ("subcharts", "lint-subcharts --with-subcharts"),
+    (
+        "several",
+        "lint-subcharts lint-schema missing-chart --strict",
+    ),
+    (
+        "quiet-several",
+        "lint-types delims-braces missing-chart --quiet",
+    ),
+    ("clean", "show-chart"),
+    ("archive", "lint-archive.tgz missing.tgz"),
+];
+
+#[test]
+fn lint_matches_helm() {
+    let fixtures = repo_root().join("tests/e2e/fixtures");
+    let charts = fixtures.join("charts");
+    let goldens = fixtures.join("goldens/lint");
+    let kc = bin("kubectl-chart");
+    // Git keeps no empty directories; `lint-types` needs its empty templates/.
+    std::fs::create_dir_all(charts.join("lint-types/templates")).expect("create templates/");
+    let mut failures = Vec::new();
+    for (id, args) in LINT_CASES {
+        let out = std::process::Command::new(&kc)
+            .arg("lint")
+            .args(args.split(' '))
+            .current_dir(&charts)
+            .env_remove("KUBECONFIG")
+            .output()
+            .expect("run kubectl-chart");
+        let read = |ext: &str| {
+            std::fs::read_to_string(goldens.join(format!("{id}.{ext}")))
+                .unwrap_or_else(|e| panic!("golden {id}.{ext}: {e}"))
+        };
+        let stdout =
+            String::from_utf8_lossy(&out.stdout).replace(&charts.display().to_string(), "<CHARTS>");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let status = out.status.code().unwrap_or(-1).to_string();
+        for (what, golden, ours) in [
+            ("stdout", read("stdout"), stdout.to_string()),
+            ("stderr", read("stderr"), stderr.to_string()),
+            ("status", read("status").trim().to_string(), status),
+        ] {
+            if golden != ours {
+                failures.push(format!(
+                    "{id} {what}: {}",
+                    golden::first_difference(golden.as_bytes(), ours.as_bytes())
+                ));
+            }
+        }
+    }
+    println!(
+        "lint fixtures: {} passed, {} failed",
+        LINT_CASES.len() - failures.len(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "lint: {}", failures.join("\n"));
+}

@@ -928,6 +928,7 @@ data:
   listed: {{ $list.items | default list | len | toString | quote }}
   kind: {{ $list.kind | default "none" | quote }}
   absent: {{ $none | len | toString | quote }}
+  listrv: {{ dig "metadata" "resourceVersion" "" $list | empty | not | toString | quote }}
 "#,
     )
     .unwrap();
@@ -961,6 +962,7 @@ fn lookup_reads_the_cluster_on_install_and_upgrade_not_in_dry_runs() {
     assert_eq!(data["listed"], "1");
     assert_eq!(data["kind"], "ConfigMapList");
     assert_eq!(data["absent"], "0");
+    assert_eq!(data["listrv"], "true", "the list keeps its metadata");
     // Helm on the same cluster sees the same (its release is `theirs`, and
     // by then our ConfigMap is listed too).
     let helm_seen = helm(&c, &dir, &["install", "theirs", "./lk"]).map(|h| {
@@ -1963,4 +1965,70 @@ fn reset_then_reuse_values_takes_new_chart_defaults_and_old_config() {
         ok(&c, &seed, &["get", "values", "pacman"]),
         "USER-SUPPLIED VALUES:\nimage:\n  pullPolicy: IfNotPresent\nreplicaCount: 3\n"
     );
+}
+
+#[test]
+fn cleanup_on_fail_removes_what_the_failed_upgrade_created_like_helm() {
+    let Some(seed) = seed_dir() else {
+        assert!(!report_missing_shared("cleanup-on-fail", 1));
+        return;
+    };
+    let c = TestCluster::start();
+    if helm(&c, &seed, &["version"]).is_none() {
+        assert!(!report_missing_shared("cleanup-on-fail vs helm", 1));
+        return;
+    }
+    // Version 1.1.0 adds a ConfigMap; the Deployment patch will fail.
+    let v110 = pacman_110(&seed, c.dir());
+    std::fs::write(
+        v110.join("templates/extra.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pacman-extra\ndata:\n  a: b\n",
+    )
+    .unwrap();
+    let v110 = v110.to_str().unwrap();
+    let mut errs = Vec::new();
+    for (ns, mine) in [("ours", true), ("theirs", false)] {
+        let run_tool = |args: &[&str]| {
+            if mine {
+                ours(&c, &seed, args)
+            } else {
+                helm(&c, &seed, args).unwrap()
+            }
+        };
+        let out = run_tool(&[
+            "install",
+            "pacman",
+            "./pacman",
+            "-n",
+            ns,
+            "--create-namespace",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        c.set_faults(serde_json::json!([{"method": "PATCH", "path": "deployments/pacman", "times": 1, "status": 500}]));
+        let out = run_tool(&["upgrade", "pacman", v110, "-n", ns, "--cleanup-on-fail"]);
+        c.set_faults(serde_json::json!([]));
+        assert_eq!(out.status.code(), Some(1), "{ns}");
+        errs.push(
+            String::from_utf8_lossy(&out.stderr)
+                .replace("kubectl chart", "helm")
+                .replace(ns, "NS")
+                // Each tool names itself as the field manager.
+                .replace("fieldManager=kubectl-chart", "fieldManager=M")
+                .replace("fieldManager=helm", "fieldManager=M"),
+        );
+        assert_eq!(
+            c.get(&format!("/api/v1/namespaces/{ns}/configmaps/pacman-extra"))
+                .status,
+            404,
+            "{ns}: the ConfigMap created by the failed upgrade is cleaned up"
+        );
+        let h = history(&c, &seed, "pacman", ns);
+        assert_eq!(h[0].1, "deployed", "{ns}: {h:?}");
+        assert_eq!(h[1].1, "failed", "{ns}: {h:?}");
+    }
+    assert_eq!(errs[0], errs[1]);
 }

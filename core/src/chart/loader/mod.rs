@@ -167,19 +167,40 @@ fn decode_error(file: &str, e: DecodeError) -> LoadError {
     )
 }
 
+/// Helm's `chartutil.LoadChartfile` on Chart.yaml bytes: decoded metadata
+/// without validation or defaults; the error is Helm's text
+/// (`error converting YAML to JSON: …`).
+pub fn parse_chartfile(data: &[u8]) -> Result<crate::chart::metadata::Metadata, String> {
+    let text = String::from_utf8_lossy(data);
+    let doc = crate::chart::yaml_bridge::parse_document(&text).map_err(|e| e.helm_message)?;
+    let mut m = crate::chart::metadata::Metadata::default();
+    m.decode_into(&doc)
+        .map_err(|e| format!("error unmarshaling JSON: while decoding JSON: {}", e.0))?;
+    Ok(m)
+}
+
 /// Classifies files into a chart and loads subcharts, as `loader.LoadFiles`.
 pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
+    load_shared(
+        files
+            .into_iter()
+            .map(|f| (f.name, Arc::from(f.data)))
+            .collect(),
+    )
+}
+
+/// A chart file: name and shared contents.
+type SharedFile = (String, Arc<[u8]>);
+
+/// [`load_files`] on shared buffers, so subcharts (recursively) reuse the
+/// parent's file data instead of copying it at every level.
+fn load_shared(files: Vec<SharedFile>) -> Result<Chart, LoadError> {
     let mut c = Chart {
         values: Value::empty_map(),
         ..Chart::default()
     };
     let mut have_metadata = false;
-    let mut subcharts: std::collections::BTreeMap<String, Vec<BufferedFile>> = Default::default();
-
-    let files: Vec<(String, Arc<[u8]>)> = files
-        .into_iter()
-        .map(|f| (f.name, Arc::from(f.data)))
-        .collect();
+    let mut subcharts: std::collections::BTreeMap<String, Vec<SharedFile>> = Default::default();
 
     // Chart.yaml first, wherever it sits in the list.
     for (name, data) in &files {
@@ -238,10 +259,10 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
                 }
                 let rest = &n["charts/".len()..];
                 let cname = rest.split('/').next().unwrap_or(rest).to_string();
-                subcharts.entry(cname).or_default().push(BufferedFile {
-                    name: rest.to_string(),
-                    data: data.to_vec(),
-                });
+                subcharts
+                    .entry(cname)
+                    .or_default()
+                    .push((rest.to_string(), data));
             }
             _ => c.files.push(File::new(name, data)),
         }
@@ -260,27 +281,24 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
         }
         let result = if go_ext(&n) == ".tgz" {
             match files.first() {
-                Some(f) if f.name == n => load_archive_bytes(&f.data),
-                Some(f) => {
+                Some((name, data)) if *name == n => load_archive_bytes(data),
+                Some((name, _)) => {
                     return Err(LoadError::msg(format!(
-                        "error unpacking tar in {}: expected {n}, got {}",
+                        "error unpacking tar in {}: expected {n}, got {name}",
                         c.name(),
-                        f.name
                     )));
                 }
                 None => continue,
             }
         } else {
-            let buff: Vec<BufferedFile> = files
+            let buff: Vec<SharedFile> = files
                 .into_iter()
-                .filter_map(|f| {
-                    f.name.split_once('/').map(|(_, rest)| BufferedFile {
-                        name: rest.to_string(),
-                        data: f.data,
-                    })
+                .filter_map(|(name, data)| {
+                    name.split_once('/')
+                        .map(|(_, rest)| (rest.to_string(), data))
                 })
                 .collect();
-            load_files(buff)
+            load_shared(buff)
         };
         match result {
             Ok(sc) => c.dependencies.push(sc),

@@ -1,16 +1,24 @@
 //! Benchmark (not a test): runs every case of the shared corpus with the
 //! Helm oracle and with `kubectl-chart`, alternating, and prints per-case and
-//! median ratios of wall time and peak resident memory.
+//! median ratios of wall time, CPU time and peak resident memory.
+//!
+//! Run it against release binaries (a dev build is several times slower):
 //!
 //! ```sh
-//! cargo build --release -p kubectl-chart -p chart-e2e
-//! target/release/bench-render [--runs N] [--filter SUBSTRING]
+//! cargo build --release -p kubectl-chart -p chart-e2e --bin kubectl-chart --bin bench-render
+//! target/release/bench-render [--rounds R] [--batch B] [--filter SUBSTRING]
 //! ```
 //!
-//! Peak memory comes from `/usr/bin/time -f %M` (as the corpus numbers do);
-//! wall time is measured around the whole process. The Helm binary is run
-//! directly (not through the oracle's shell wrapper) so both sides pay the
-//! same process start-up.
+//! Each case: one warm-up run of each tool, then R rounds of (B Helm runs,
+//! B runs of ours). Wall time is the median over single runs. CPU time
+//! (user + system) is read from this process's children totals in
+//! `/proc/self/stat` around each batch (so the kernel's 10 ms tick is spread
+//! over B runs). Peak memory comes from `/usr/bin/time -f %M`, as the corpus
+//! numbers do. The Helm binary is run directly (not through the oracle's
+//! shell wrapper) so both sides pay the same process start-up. Every case is
+//! also checked against Helm's golden output: a case where we differ is
+//! marked, and the summary gives medians over all cases and over matching
+//! ones. The load average is printed because the machine may be shared.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a developer tool: fail loudly
 
@@ -21,10 +29,18 @@ use std::time::Instant;
 use chart_e2e::golden::{self, Case};
 use chart_e2e::shared_dir;
 
-struct Sample {
+const USAGE: &str = "usage: bench-render [--rounds R] [--batch B] [--filter SUBSTRING]
+
+Runs every corpus case with Helm and with kubectl-chart (release build
+expected next to this binary) and prints wall/CPU/memory ratios.
+Build first:
+  cargo build --release -p kubectl-chart -p chart-e2e --bin kubectl-chart --bin bench-render
+then run target/release/bench-render (reads the corpus from $CHART_SHARED_DIR
+or ../shared).";
+
+/// One timed run.
+struct Run {
     ms: f64,
-    /// User + system CPU time (less sensitive to a loaded machine).
-    cpu_ms: f64,
     rss_kb: f64,
     ok: bool,
 }
@@ -55,12 +71,32 @@ fn helm_binary(shared: &Path) -> PathBuf {
     }
 }
 
-fn measure(program: &Path, args: &[String], dir: &Path, home: &Path) -> Sample {
+/// User + system CPU of waited-for children so far, in milliseconds.
+fn children_cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the `(comm)`: state is field 3; cutime/cstime are 16/17.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+    // `rest` starts at field 3, so field n is index n - 3.
+    match (ticks(13), ticks(14)) {
+        (Some(u), Some(s)) => (u + s) * 10.0, // USER_HZ is 100 on Linux
+        _ => f64::NAN,
+    }
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+fn measure(program: &Path, args: &[String], dir: &Path, home: &Path) -> Run {
     let rss_file = home.join("rss.txt");
     let start = Instant::now();
     let status = Command::new("/usr/bin/time")
         .arg("-f")
-        .arg("%M %U %S")
+        .arg("%M")
         .arg("-o")
         .arg(&rss_file)
         .arg(program)
@@ -70,28 +106,28 @@ fn measure(program: &Path, args: &[String], dir: &Path, home: &Path) -> Sample {
         .env("HELM_CONFIG_HOME", home.join("config"))
         .env("HELM_DATA_HOME", home.join("data"))
         .env_remove("KUBECONFIG")
+        .env_remove("HELM_NAMESPACE")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
     let ms = start.elapsed().as_secs_f64() * 1000.0;
-    let line = std::fs::read_to_string(&rss_file)
+    let rss_kb = std::fs::read_to_string(&rss_file)
         .ok()
-        .and_then(|t| t.lines().last().map(str::to_string))
-        .unwrap_or_default();
-    let nums: Vec<f64> = line
-        .split_whitespace()
-        .map(|n| n.parse().unwrap_or(f64::NAN))
-        .collect();
-    let rss_kb = nums.first().copied().unwrap_or(f64::NAN);
-    let cpu_ms = (nums.get(1).copied().unwrap_or(f64::NAN)
-        + nums.get(2).copied().unwrap_or(f64::NAN))
-        * 1000.0;
-    Sample {
+        .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()))
+        .unwrap_or(f64::NAN);
+    Run {
         ms,
-        cpu_ms,
         rss_kb,
         ok: status.map(|s| s.success()).unwrap_or(false),
     }
+}
+
+/// B runs in a row; returns the runs and the CPU per run.
+fn batch(program: &Path, args: &[String], dir: &Path, home: &Path, n: usize) -> (Vec<Run>, f64) {
+    let before = children_cpu_ms();
+    let runs: Vec<Run> = (0..n).map(|_| measure(program, args, dir, home)).collect();
+    let cpu = (children_cpu_ms() - before) / n as f64;
+    (runs, cpu)
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -108,16 +144,51 @@ fn median(mut xs: Vec<f64>) -> f64 {
     }
 }
 
+#[derive(Default)]
+struct Summary {
+    speed: Vec<f64>,
+    cpu: Vec<f64>,
+    mem: Vec<f64>,
+}
+
+impl Summary {
+    fn line(&self, what: &str) -> String {
+        format!(
+            "{what}: median {:.1}x wall (min {:.1}x), {:.1}x CPU (min {:.1}x), memory ours/helm {:.2} (max {:.2}) over {} cases",
+            median(self.speed.clone()),
+            self.speed.iter().copied().fold(f64::INFINITY, f64::min),
+            median(self.cpu.clone()),
+            self.cpu.iter().copied().fold(f64::INFINITY, f64::min),
+            median(self.mem.clone()),
+            self.mem.iter().copied().fold(0.0, f64::max),
+            self.speed.len()
+        )
+    }
+}
+
 fn main() {
-    let mut runs = 3usize;
+    let mut rounds = 2usize;
+    let mut per_batch = 3usize;
     let mut filter = String::new();
     let mut argv = std::env::args().skip(1);
     while let Some(a) = argv.next() {
         match a.as_str() {
-            "--runs" => runs = argv.next().and_then(|n| n.parse().ok()).unwrap_or(runs),
+            "--rounds" | "--runs" => {
+                rounds = argv.next().and_then(|n| n.parse().ok()).unwrap_or(rounds)
+            }
+            "--batch" => {
+                per_batch = argv
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(per_batch)
+            }
             "--filter" => filter = argv.next().unwrap_or_default(),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return;
+            }
             other => {
-                eprintln!("usage: bench-render [--runs N] [--filter SUBSTRING] (unknown {other})");
+                eprintln!("{USAGE}\n(unknown argument {other})");
                 std::process::exit(2);
             }
         }
@@ -139,12 +210,25 @@ fn main() {
     std::fs::create_dir_all(&home).expect("scratch dir");
 
     println!(
-        "{:<45} {:>9} {:>9} {:>7} {:>8} {:>9} {:>9} {:>6}  note",
-        "case", "helm ms", "ours ms", "speed", "cpu x", "helm KB", "ours KB", "mem"
+        "kubectl-chart: {}\nload average at start: {}\n",
+        ours.display(),
+        load_average()
     );
-    let mut speedups = Vec::new();
-    let mut cpu_speedups = Vec::new();
-    let mut mem_ratios = Vec::new();
+    println!(
+        "{:<45} {:>9} {:>9} {:>7} {:>8} {:>8} {:>7} {:>9} {:>9} {:>6}  note",
+        "case",
+        "helm ms",
+        "ours ms",
+        "speed",
+        "helm cpu",
+        "ours cpu",
+        "cpu x",
+        "helm KB",
+        "ours KB",
+        "mem"
+    );
+    let mut all = Summary::default();
+    let mut matching = Summary::default();
     let cases: Vec<&Case> = index
         .cases
         .iter()
@@ -152,53 +236,69 @@ fn main() {
         .collect();
     for case in cases {
         let args = golden::our_args(case);
-        let mut h = Vec::new();
-        let mut o = Vec::new();
-        // One warm-up each, then alternate.
+        let matches_helm = golden::run_ours(&ours, case, &base)
+            .map_err(|e| e.to_string())
+            .and_then(|o| golden::check(case, &base, &o));
+        // Warm-up (file cache, oracle install).
         let _ = measure(&helm, &args, &base, &home);
         let _ = measure(&ours, &args, &base, &home);
-        for _ in 0..runs {
-            h.push(measure(&helm, &args, &base, &home));
-            o.push(measure(&ours, &args, &base, &home));
+        let (mut h, mut o) = (Vec::new(), Vec::new());
+        let (mut hc, mut oc) = (Vec::new(), Vec::new());
+        for _ in 0..rounds {
+            let (runs, cpu) = batch(&helm, &args, &base, &home, per_batch);
+            h.extend(runs);
+            hc.push(cpu);
+            let (runs, cpu) = batch(&ours, &args, &base, &home, per_batch);
+            o.extend(runs);
+            oc.push(cpu);
         }
         let hm = median(h.iter().map(|s| s.ms).collect());
         let om = median(o.iter().map(|s| s.ms).collect());
         let hr = median(h.iter().map(|s| s.rss_kb).collect());
         let or = median(o.iter().map(|s| s.rss_kb).collect());
-        let same_outcome = h.iter().zip(&o).all(|(a, b)| a.ok == b.ok);
-        let hc = median(h.iter().map(|s| s.cpu_ms).collect());
-        let oc = median(o.iter().map(|s| s.cpu_ms).collect());
-        // /usr/bin/time has 10 ms resolution: floor at 5 ms.
-        let cpu_speed = hc.max(5.0) / oc.max(5.0);
-        cpu_speedups.push(cpu_speed);
+        let hcpu = hc.iter().sum::<f64>() / hc.len().max(1) as f64;
+        let ocpu = oc.iter().sum::<f64>() / oc.len().max(1) as f64;
+        // Below one tick per batch the CPU figure is noise: floor at 1 ms.
+        let cpu_speed = hcpu.max(1.0) / ocpu.max(1.0);
         let speed = hm / om;
         let mem = or / hr;
-        speedups.push(speed);
-        mem_ratios.push(mem);
+        let same_outcome = h.iter().zip(&o).all(|(a, b)| a.ok == b.ok);
+        let mut notes = Vec::new();
+        if !same_outcome {
+            notes.push("exit status differs".to_string());
+        }
+        match &matches_helm {
+            Ok(()) => {}
+            Err(_) => notes.push("OUTPUT DIFFERS FROM HELM".to_string()),
+        }
+        for s in [&mut all]
+            .into_iter()
+            .chain(matches_helm.is_ok().then_some(&mut matching))
+        {
+            s.speed.push(speed);
+            s.cpu.push(cpu_speed);
+            s.mem.push(mem);
+        }
         println!(
-            "{:<45} {:>9.1} {:>9.1} {:>6.1}x {:>7.1}x {:>9.0} {:>9.0} {:>5.2}  {}",
+            "{:<45} {:>9.1} {:>9.1} {:>6.1}x {:>8.1} {:>8.1} {:>6.1}x {:>9.0} {:>9.0} {:>5.2}  {}",
             case.id,
             hm,
             om,
             speed,
+            hcpu,
+            ocpu,
             cpu_speed,
             hr,
             or,
             mem,
-            if same_outcome {
-                ""
-            } else {
-                "exit status differs"
-            }
+            notes.join("; ")
         );
     }
     println!(
-        "\nmedian speed-up {:.1}x wall (min {:.1}x), {:.1}x CPU; median memory ours/helm {:.2} over {} cases, {runs} runs each",
-        median(speedups.clone()),
-        speedups.iter().copied().fold(f64::INFINITY, f64::min),
-        median(cpu_speedups),
-        median(mem_ratios),
-        speedups.len()
+        "\n{rounds} rounds x {per_batch} runs per tool and case; load average at end: {}",
+        load_average()
     );
+    println!("{}", all.line("all cases"));
+    println!("{}", matching.line("cases matching Helm"));
     let _ = std::fs::remove_dir_all(&home);
 }
