@@ -2,7 +2,8 @@
 # Builds and tests the editor integrations; prints "editors: N passed, N failed"
 # and exits non-zero when anything failed.
 #   VS Code: npm ci, compile, unit tests (node:test), grammar tests
-#            (vscode-tmgrammar-test), package the .vsix, smoke-load the .vsix.
+#            (vscode-tmgrammar-test), package the .vsix, smoke-load the .vsix,
+#            and the client side against the real chart-lsp once it is built.
 #   Neovim:  headless test of the plugin (installs Debian's neovim when missing)
 #            against a fake chart-lsp, then against target/debug/chart-lsp
 #            when it is built; only against CHART_LSP_CMD when that is set
@@ -70,6 +71,14 @@ else
   rm -f kubectl-chart.vsix
   step "package .vsix (vsce)" npx --no-install vsce package --skip-license --allow-missing-repository -o kubectl-chart.vsix
   step "vsix smoke test" node test/smoke/load-vsix.js kubectl-chart.vsix
+  # The extension's settings and protocol library against the real server,
+  # once it is built (scripts/test builds it first).
+  real_lsp="${CHART_LSP_CMD:-$editors/../target/debug/chart-lsp}"
+  if [[ -x "$real_lsp" ]]; then
+    counted "vscode client against the real chart-lsp" \
+      'sum:s/^vscode client: ([0-9]+) passed, [0-9]+ failed$/\1/p' 'sum:s/^vscode client: [0-9]+ passed, ([0-9]+) failed$/\1/p' \
+      timeout 120 node test/server/real-server.js "$real_lsp"
+  fi
   cd "$editors"
 fi
 
