@@ -110,6 +110,8 @@ fn encode_value(
             out.push_str(&base64::engine::general_purpose::STANDARD.encode(b));
             out.push('"');
         }
+        // A Go nil slice marshals as `null`.
+        v @ Value::List(_) if v.is_nil_list() => out.push_str("null"),
         Value::List(items) => {
             if items.is_empty() {
                 out.push_str("[]");

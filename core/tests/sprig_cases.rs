@@ -22,14 +22,8 @@ const KNOWN_GAPS: &[(&str, &str, &str)] = &[
         "{{ typeOf (regexSplit \",\" \"a\" -1) }}",
         TYPED,
     ),
-    ("date.txt", "{{ unixEpoch \"x\" }}", TIME_PARAM),
-    ("crypto.txt", "signed bad ca", STRUCT_PARAM),
 ];
 
-const TIME_PARAM: &str = "there is no Ty for time.Time: such parameters are declared Ty::Any, so a \
-     non-time argument fails inside the function instead of in Go's argument conversion";
-const STRUCT_PARAM: &str = "there is no Ty for Sprig's certificate struct: the parameter is Ty::Any and \
-     the type error comes from the function (wrapped in `error calling`)";
 const TYPED: &str =
     "the value model has no []string/[]int/map[string]string, so typeOf says []interface {}";
 

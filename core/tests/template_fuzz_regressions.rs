@@ -77,3 +77,94 @@ fn printf_huge_float_precision() {
          e: 1.00000000000000005551115123125782702118158340454101562500000000000000"
     );
 }
+
+/// A map made to contain itself (`set $m "self" $m`): walks that Go survives
+/// give Helm's results (its JSON encoder detects the cycle, so `toYaml` and
+/// `toJson` swallow the error into ""), and nothing may overflow the stack
+/// or hang. Expected texts from helm-oracle 3.10.1.
+#[test]
+fn self_containing_map_walks() {
+    let out = render(concat!(
+        r#"{{- $m := dict "a" 1 }}{{- $_ := set $m "self" $m }}"#,
+        "y: {{ toYaml $m | quote }}\n",
+        "j: {{ toJson $m | quote }}\n",
+        "p: {{ toPrettyJson $m | quote }}\n",
+        "l: {{ len $m }}\n",
+        "r: {{ range $k, $v := $m }}{{ $k }},{{ end }}\n",
+        "de: {{ deepEqual $m $m }}\n",
+        r#"de2: {{ deepEqual $m (dict "a" 1 "self" $m) }}"#,
+        "\n",
+        r#"hk: {{ hasKey $m.self.self "a" }}"#,
+        "\n",
+        "k: {{ keys $m | sortAlpha }}\n",
+        "typ: {{ typeOf $m.self }}\n",
+        "mo: {{ mergeOverwrite (dict) $m | len }}\n",
+    ))
+    .unwrap();
+    assert_eq!(
+        out,
+        "y: \"\"\nj: \"\"\np: \"\"\nl: 2\nr: a,self,\nde: true\nde2: true\nhk: true\nk: [a self]\n\
+         typ: map[string]interface {}\nmo: 2\n"
+    );
+    for f in [
+        "mustToJson",
+        "mustToPrettyJson",
+        "toRawJson",
+        "mustToRawJson",
+    ] {
+        let err = render(&format!(
+            r#"{{{{ $m := dict }}}}{{{{ $_ := set $m "s" $m }}}}{{{{ {f} $m }}}}"#
+        ))
+        .unwrap_err();
+        assert!(
+            err.ends_with(&format!(
+                "error calling {f}: json: unsupported value: encountered a cycle via map[string]interface {{}}"
+            )),
+            "{f}: {err}"
+        );
+    }
+}
+
+/// Where Go itself overflows its stack on a self-containing map (`%v`
+/// printing, `toToml`, `deepCopy`, `merge` of the map into itself), we end
+/// in an error that names the cycle instead.
+#[test]
+fn self_containing_map_go_overflows() {
+    let mut bad = Vec::new();
+    for expr in [
+        "print $m",
+        r#"printf "%v" $m"#,
+        "$m",
+        "toToml $m",
+        "deepCopy $m",
+        "mustDeepCopy $m",
+        "merge $m $m",
+        "mergeOverwrite $m $m",
+        r#"list $m | toString"#,
+    ] {
+        let tpl = format!(
+            r#"{{{{ $m := dict "a" 1 }}}}{{{{ $_ := set $m "self" $m }}}}{{{{ {expr} }}}}"#
+        );
+        match render(&tpl) {
+            Err(e) if e.contains("contains itself") => {}
+            other => bad.push(format!("{expr}: {other:?}")),
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// Sprig's `toRawJson` panics on an encoding error where Helm's `toJson`
+/// returns "": we used to return "" for both (found with the cycle seeds).
+/// Expected text from helm-oracle 3.10.1.
+#[test]
+fn to_raw_json_encoding_error() {
+    let err = render(r#"{{ toRawJson (list (float64 "NaN")) }}"#).unwrap_err();
+    assert!(
+        err.ends_with("error calling toRawJson: json: unsupported value: NaN"),
+        "{err}"
+    );
+    assert_eq!(
+        render(r#"{{ toJson (list (float64 "NaN")) | quote }}"#).unwrap(),
+        r#""""#
+    );
+}

@@ -2,6 +2,13 @@
 //! leading `\x01`, `<< >>`) against fixed chart-like data with Sprig and
 //! Helm's YAML functions. Low step/output budgets stop runaway loops; deep
 //! `include`/`template` recursion must end in the depth-limit error.
+//!
+//! Run: `RUSTC_BOOTSTRAP=1 cargo fuzz run -O exec corpus/exec --
+//! -dict=exec.dict -detect_leaks=0 -max_total_time=600`. The dictionary
+//! steers towards shared-map mutation (`set`/`merge` on `.Values`, maps made
+//! to contain themselves). Leak detection is off because a map made to
+//! contain itself is an `Arc` cycle that is only freed at process exit (Go's
+//! GC collects it); that is a known limitation, not a crash.
 
 #![no_main]
 

@@ -112,10 +112,13 @@ yaml: |
 json: '{"a": [1, 2], "b": null}'
 "#;
 
-/// `.` for every execution: Values, Release/Chart/Template stubs and Helm's default Capabilities.
+/// `.` for one execution: Values, Release/Chart/Template stubs and Helm's
+/// default Capabilities. Maps are shared and mutable (`set .Values "k" 1`
+/// changes them), so every execution gets its own deep copy: one input's
+/// changes must not leak into the next input's run.
 pub fn data() -> Value {
     static DATA: OnceLock<Value> = OnceLock::new();
-    DATA.get_or_init(|| {
+    let data = DATA.get_or_init(|| {
         let values = chart_core::yaml::parse_values(VALUES, SourceId(1))
             .map(|p| p.value)
             .unwrap_or_else(|_| Value::empty_map());
@@ -126,7 +129,7 @@ pub fn data() -> Value {
         );
         let mut map = match chart_core::yaml::parse_values(&root, SourceId(2)) {
             Ok(p) => match p.value {
-                Value::Map(m) => (*m).clone(),
+                Value::Map(m) => m.into_map(),
                 _ => Default::default(),
             },
             Err(_) => Default::default(),
@@ -137,8 +140,8 @@ pub fn data() -> Value {
             chart_core::engine::Capabilities::default().to_value(),
         );
         Value::map(map)
-    })
-    .clone()
+    });
+    data.deep_copy().unwrap_or_else(|_| data.clone())
 }
 
 /// A template set with the fuzz function table and budgets, holding one

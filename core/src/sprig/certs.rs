@@ -24,6 +24,9 @@ use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use super::{arg, arg_int, arg_str};
 use crate::template::{FuncError, FuncResult, FuncTable, Map, Object, Signature, Ty, Value};
 
+/// Sprig's `certificate` parameter type (a [`Certificate`] object converts).
+const CERT: Ty = Ty::Struct("sprig.certificate");
+
 pub fn register(t: &mut FuncTable) {
     use Ty::*;
     t.add("genPrivateKey", Signature::fixed(&[String]), |a| {
@@ -71,7 +74,7 @@ pub fn register(t: &mut FuncTable) {
     );
     t.add(
         "genSignedCert",
-        Signature::fixed(&[String, List, List, Int, Any]),
+        Signature::fixed(&[String, List, List, Int, CERT]),
         |a| {
             let key = PrivKey::rsa(2048).map_err(rsa_err)?;
             signed(a, key)
@@ -79,7 +82,7 @@ pub fn register(t: &mut FuncTable) {
     );
     t.add(
         "genSignedCertWithKey",
-        Signature::fixed(&[String, List, List, Int, Any, String]),
+        Signature::fixed(&[String, List, List, Int, CERT, String]),
         |a| {
             let key = PrivKey::from_pem(arg_str(a, 5)?).map_err(parsing_key)?;
             signed(a, key)

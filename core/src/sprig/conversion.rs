@@ -4,11 +4,15 @@
 //! other families reuse.
 
 use super::{arg, arg_str, ok, string_list};
-use crate::template::{FuncResult, FuncTable, Signature, Ty, Value};
+use crate::template::{FuncError, FuncResult, FuncTable, Signature, Ty, Value};
 
 pub fn register(t: &mut FuncTable) {
     use Ty::*;
     t.add("toString", Signature::fixed(&[Any]), |a| {
+        // Go's fmt would overflow its stack on a map that contains itself.
+        arg(a, 0)
+            .check_acyclic()
+            .map_err(|e| FuncError::new(e.to_string()))?;
         ok(strval(arg(a, 0)))
     });
     t.add("toStrings", Signature::fixed(&[Any]), |a| {

@@ -14,6 +14,9 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike};
 use super::{arg, arg_str, ok};
 use crate::template::{FuncError, FuncTable, Object, Signature, Ty, Value};
 
+/// Go's `time.Time` parameter type (a [`GoTime`] object converts).
+const TIME: Ty = Ty::Struct("time.Time");
+
 pub fn register(t: &mut FuncTable) {
     use Ty::*;
     t.add("now", Signature::fixed(&[]), |_| {
@@ -34,7 +37,7 @@ pub fn register(t: &mut FuncTable) {
         ok(date_in_zone("2006-01-02", arg(a, 0), arg_str(a, 1)?))
     });
     for name in ["dateModify", "date_modify"] {
-        t.add(name, Signature::fixed(&[String, Any]), |a| {
+        t.add(name, Signature::fixed(&[String, TIME]), |a| {
             let t = arg_time(a, 1)?;
             Ok(match parse_duration(arg_str(a, 0)?) {
                 Ok(d) => t.add_nanos(d),
@@ -44,7 +47,7 @@ pub fn register(t: &mut FuncTable) {
         });
     }
     for name in ["mustDateModify", "must_date_modify"] {
-        t.add(name, Signature::fixed(&[String, Any]), |a| {
+        t.add(name, Signature::fixed(&[String, TIME]), |a| {
             let t = arg_time(a, 1)?;
             let d = parse_duration(arg_str(a, 0)?).map_err(FuncError::new)?;
             Ok(t.add_nanos(d).into_value())
@@ -60,7 +63,7 @@ pub fn register(t: &mut FuncTable) {
             .map(GoTime::into_value)
             .map_err(FuncError::new)
     });
-    t.add("unixEpoch", Signature::fixed(&[Any]), |a| {
+    t.add("unixEpoch", Signature::fixed(&[TIME]), |a| {
         ok(arg_time(a, 0)?.secs.to_string())
     });
     t.add("ago", Signature::fixed(&[Any]), |a| {

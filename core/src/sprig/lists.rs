@@ -47,13 +47,20 @@ pub fn register(t: &mut FuncTable) {
     for name in ["rest", "mustRest"] {
         t.add(name, one, |a| {
             let l = items(arg(a, 0), "Cannot find rest on type")?;
+            if l.is_empty() {
+                // Sprig returns a nil slice for an empty list.
+                return Ok(Value::nil_list());
+            }
             Ok(Value::list(l.into_iter().skip(1).collect()))
         });
     }
     for name in ["initial", "mustInitial"] {
         t.add(name, one, |a| {
             let mut l = items(arg(a, 0), "Cannot find initial on type")?;
-            l.pop();
+            if l.pop().is_none() {
+                // Sprig returns a nil slice for an empty list.
+                return Ok(Value::nil_list());
+            }
             Ok(Value::list(l))
         });
     }
@@ -117,6 +124,10 @@ pub fn register(t: &mut FuncTable) {
                     )));
                 }
             }
+        }
+        // Sprig appends to a nil slice: nothing to append leaves it nil.
+        if out.is_empty() {
+            return Ok(Value::nil_list());
         }
         Ok(Value::list(out))
     });

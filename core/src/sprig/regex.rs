@@ -108,6 +108,10 @@ fn find_all(a: &[Value], panicking: bool) -> FuncResult {
         .into_iter()
         .map(|(b, e)| s[b..e].to_string())
         .collect();
+    if found.is_empty() {
+        // Go's FindAllString returns nil when nothing matches.
+        return Ok(Value::nil_list());
+    }
     Ok(string_list(found))
 }
 

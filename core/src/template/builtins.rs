@@ -8,9 +8,9 @@
 //! evaluator implements. `print*`, `html`, `js` and `urlquery` are plain
 //! native functions.
 
-use super::funcs::{FuncResult, FuncTable, Signature, Ty};
-use super::printf::{sprint, sprintf, sprintln};
-use super::value::Value;
+use super::funcs::{FuncError, FuncResult, FuncTable, Signature, Ty};
+use super::printf::{try_sprint, try_sprintf, try_sprintln};
+use super::value::{CycleError, Value};
 
 /// Engine tags of the builtins the evaluator implements itself.
 pub(crate) const REFLECT_BUILTINS: &[&str] = &[
@@ -70,27 +70,31 @@ pub fn builtin_table() -> FuncTable {
     t
 }
 
+// Go's fmt recurses into a map that contains itself until its stack
+// overflows; these fail with the cycle error instead.
 fn print(args: &[Value]) -> FuncResult {
-    Ok(Value::from_string(sprint(args)))
+    printed(try_sprint(args))
 }
 
 fn println(args: &[Value]) -> FuncResult {
-    Ok(Value::from_string(sprintln(args)))
+    printed(try_sprintln(args))
 }
 
 fn printf(args: &[Value]) -> FuncResult {
     let format = args.first().and_then(Value::as_str).unwrap_or("");
-    Ok(Value::from_string(sprintf(
-        format,
-        args.get(1..).unwrap_or(&[]),
-    )))
+    printed(try_sprintf(format, args.get(1..).unwrap_or(&[])))
+}
+
+fn printed(r: Result<String, CycleError>) -> FuncResult {
+    r.map(Value::from_string)
+        .map_err(|e| FuncError::new(e.to_string()))
 }
 
 /// Go's `evalArgs`: a single string is used as is; otherwise the arguments
 /// are `Sprint`ed, with nil printed as `<no value>`.
-fn eval_args(args: &[Value]) -> String {
+fn eval_args(args: &[Value]) -> Result<String, FuncError> {
     if let [Value::String(s)] = args {
-        return s.to_string();
+        return Ok(s.to_string());
     }
     let mapped: Vec<Value> = args
         .iter()
@@ -102,11 +106,11 @@ fn eval_args(args: &[Value]) -> String {
             }
         })
         .collect();
-    sprint(&mapped)
+    try_sprint(&mapped).map_err(|e| FuncError::new(e.to_string()))
 }
 
 fn html(args: &[Value]) -> FuncResult {
-    let s = eval_args(args);
+    let s = eval_args(args)?;
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -123,7 +127,7 @@ fn html(args: &[Value]) -> FuncResult {
 }
 
 fn js(args: &[Value]) -> FuncResult {
-    let s = eval_args(args);
+    let s = eval_args(args)?;
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -143,7 +147,7 @@ fn js(args: &[Value]) -> FuncResult {
 }
 
 fn urlquery(args: &[Value]) -> FuncResult {
-    let s = eval_args(args);
+    let s = eval_args(args)?;
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {

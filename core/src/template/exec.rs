@@ -269,6 +269,7 @@ fn type_matches(v: &Value, ty: Ty) -> bool {
             Value::List(l) => l.iter().all(|x| matches!(x, Value::String(_))),
             _ => false,
         },
+        Ty::Struct(name) => matches!(v, Value::Object(o) if o.type_name() == name),
     }
 }
 
@@ -1058,7 +1059,7 @@ impl<'t> State<'t> {
                 _ => Err(self.errorf(format!("expected string; found {arg}"))),
             },
             Ty::Any => Ok(self.eval_literal_any(arg)?.v),
-            Ty::List | Ty::Map | Ty::StrList => Err(self.errorf(format!(
+            Ty::List | Ty::Map | Ty::StrList | Ty::Struct(_) => Err(self.errorf(format!(
                 "can't handle {arg} for arg of type {}",
                 ty.go_name()
             ))),

@@ -35,6 +35,9 @@ pub enum Ty {
     Map,
     /// `[]string`
     StrList,
+    /// A Go struct type by its `%T` name (`time.Time`, `sprig.certificate`):
+    /// only a [`Value::Object`] whose `type_name` is this name converts.
+    Struct(&'static str),
 }
 
 impl Ty {
@@ -50,6 +53,7 @@ impl Ty {
             Ty::List => "[]interface {}",
             Ty::Map => "map[string]interface {}",
             Ty::StrList => "[]string",
+            Ty::Struct(name) => name,
         }
     }
 }

@@ -7,10 +7,34 @@
 
 use super::lexer::{go_quote_into, go_quote_rune_into, is_go_print};
 use super::strconv::format_float;
-use super::value::Value;
+use super::value::{CycleError, Value};
 
 /// Go `fmt.Sprint(args...)`: spaces between operands when neither is a string.
+/// A map that contains itself prints as `<cycle>` (see [`try_sprint`]).
 pub fn sprint(args: &[Value]) -> String {
+    sprint_printer(args).buf
+}
+
+/// [`sprint`], failing where Go would recurse until its stack overflows:
+/// on a map that contains itself (the template functions `print`, `printf`
+/// and `println` report that as an error rather than print a marker).
+pub fn try_sprint(args: &[Value]) -> Result<String, CycleError> {
+    sprint_printer(args).finish()
+}
+
+/// [`sprintln`], failing on a map that contains itself.
+pub fn try_sprintln(args: &[Value]) -> Result<String, CycleError> {
+    sprintln_printer(args).finish()
+}
+
+/// [`sprintf`], failing on a map that contains itself.
+pub fn try_sprintf(format: &str, args: &[Value]) -> Result<String, CycleError> {
+    let mut p = Printer::default();
+    p.do_printf(format, args);
+    p.finish()
+}
+
+fn sprint_printer(args: &[Value]) -> Printer {
     let mut p = Printer::default();
     let mut prev_string = false;
     for (i, a) in args.iter().enumerate() {
@@ -21,11 +45,15 @@ pub fn sprint(args: &[Value]) -> String {
         p.print_arg(a, 'v');
         prev_string = is_string;
     }
-    p.buf
+    p
 }
 
 /// Go `fmt.Sprintln(args...)`: always spaces, then a newline.
 pub fn sprintln(args: &[Value]) -> String {
+    sprintln_printer(args).buf
+}
+
+fn sprintln_printer(args: &[Value]) -> Printer {
     let mut p = Printer::default();
     for (i, a) in args.iter().enumerate() {
         if i > 0 {
@@ -34,7 +62,7 @@ pub fn sprintln(args: &[Value]) -> String {
         p.print_arg(a, 'v');
     }
     p.buf.push('\n');
-    p.buf
+    p
 }
 
 /// Go `fmt.Sprintf(format, args...)`.
@@ -65,6 +93,18 @@ struct Printer {
     f: Flags,
     good_arg_num: bool,
     reordered: bool,
+    /// Set when a map that contains itself was cut short as `<cycle>`.
+    cycle: bool,
+}
+
+impl Printer {
+    fn finish(self) -> Result<String, CycleError> {
+        if self.cycle {
+            Err(CycleError)
+        } else {
+            Ok(self.buf)
+        }
+    }
 }
 
 fn too_large(n: i64) -> bool {
@@ -347,6 +387,9 @@ impl Printer {
                     self.buf.push_str("<nil>");
                 }
             }
+            Value::List(_) if verb == 'v' && self.f.sharp_v && v.is_nil_list() => {
+                self.buf.push_str("[]interface {}(nil)");
+            }
             // Go syntax: `[]interface {}{1, "x"}`, `map[string]interface {}{"k":1}`.
             Value::List(items) if verb == 'v' && self.f.sharp_v => {
                 self.buf.push_str("[]interface {}{");
@@ -363,6 +406,7 @@ impl Printer {
             }
             Value::Map(m) if verb == 'v' && self.f.sharp_v => {
                 let Ok(_on_path) = m.enter() else {
+                    self.cycle = true;
                     self.buf.push_str("<cycle>");
                     return;
                 };
@@ -398,6 +442,7 @@ impl Printer {
             Value::Map(m) => {
                 let Ok(_on_path) = m.enter() else {
                     // Go recurses until its stack runs out; we stop.
+                    self.cycle = true;
                     self.buf.push_str("<cycle>");
                     return;
                 };

@@ -21,7 +21,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, LazyLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::funcs::FuncError;
 use super::strconv;
@@ -315,7 +315,24 @@ pub trait Object: Send + Sync + fmt::Debug {
     }
 }
 
+/// The one list that is a Go nil slice (see [`Value::nil_list`]), told
+/// apart from other empty lists by identity.
+static NIL_LIST: LazyLock<Arc<Vec<Value>>> = LazyLock::new(|| Arc::new(Vec::new()));
+
 impl Value {
+    /// A Go nil `[]interface{}` (`fromJsonArray "null"`, `rest` of an empty
+    /// list, `concat` of nothing): reads, ranges and prints (`[]`) as an empty
+    /// list, but encodes as JSON `null`, prints `[]interface {}(nil)` with
+    /// `%#v`, and `deepEqual` tells it from an empty list, as in Go.
+    pub fn nil_list() -> Value {
+        Value::List(NIL_LIST.clone())
+    }
+
+    /// Whether this is the Go nil slice of [`Value::nil_list`].
+    pub fn is_nil_list(&self) -> bool {
+        matches!(self, Value::List(l) if Arc::ptr_eq(l, &NIL_LIST))
+    }
+
     pub fn str(s: &str) -> Value {
         Value::String(Arc::from(s))
     }
@@ -564,7 +581,11 @@ impl PartialEq for Value {
             (Value::Float(a), Value::Float(b)) => a == b,
             (Value::String(a), Value::String(b)) => a == b,
             (Value::Bytes(a), Value::Bytes(b)) => a == b,
-            (Value::List(a), Value::List(b)) => Arc::ptr_eq(a, b) || a == b,
+            // DeepEqual tells a nil slice from an empty one.
+            (Value::List(a), Value::List(b)) => {
+                Arc::ptr_eq(a, b)
+                    || (a == b && Arc::ptr_eq(a, &NIL_LIST) == Arc::ptr_eq(b, &NIL_LIST))
+            }
             (Value::Map(a), Value::Map(b)) => a == b,
             (Value::Object(a), Value::Object(b)) => {
                 Arc::ptr_eq(a, b)

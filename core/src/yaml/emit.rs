@@ -65,6 +65,8 @@ fn json_round_trip(v: &Value) -> Result<Node, JsonError> {
             use base64::Engine;
             Node::Str(base64::engine::general_purpose::STANDARD.encode(b))
         }
+        // A Go nil slice marshals as JSON `null`.
+        v @ Value::List(_) if v.is_nil_list() => Node::Plain("null".into()),
         Value::List(items) => Node::Seq(
             items
                 .iter()

@@ -97,10 +97,10 @@ fn to_pretty_json_fn(args: &[Value]) -> FuncResult {
     ))
 }
 
+/// Sprig's `toRawJson` panics on an encoding error (unlike Helm's `toJson`,
+/// which returns ""), so the error reaches the template.
 fn to_raw_json_fn(args: &[Value]) -> FuncResult {
-    Ok(Value::from_string(
-        json::to_raw_json(arg(args)).unwrap_or_default(),
-    ))
+    must(json::to_raw_json(arg(args)))
 }
 
 fn must(r: Result<String, json::JsonError>) -> FuncResult {
@@ -137,7 +137,7 @@ pub fn from_json(text: &str) -> Value {
 /// `toJson` is `[]` where Go's is `null`).
 pub fn from_json_array(text: &str) -> Value {
     if let Ok(Value::Nil) = json::from_json(text) {
-        return Value::list(Vec::new());
+        return Value::nil_list();
     }
     match json::from_json_array(text) {
         Ok(l) => Value::list(l),
@@ -165,6 +165,11 @@ fn to_toml_fn(args: &[Value]) -> FuncResult {
             "reflect: call of reflect.Value.Interface on zero Value",
         ));
     }
+    // BurntSushi's encoder recurses into a map that contains itself until
+    // Go's stack overflows; fail the call instead of printing the error.
+    arg(args)
+        .check_acyclic()
+        .map_err(|e| FuncError::new(e.to_string()))?;
     Ok(Value::from_string(toml::to_toml_string(arg(args))))
 }
 

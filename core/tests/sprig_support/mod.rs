@@ -447,7 +447,7 @@ impl<'a> Evaluator<'a> {
             },
             Tok::Ident(b) if b == "nil" => Arg {
                 v: Value::Nil,
-                lit: None,
+                lit: Some(t.clone()),
             },
             Tok::Ident(name) => self.call(name, Vec::new())?,
             Tok::Field(p) => Arg {
@@ -557,6 +557,9 @@ fn walk(base: &Value, path: &[String]) -> Result<Value, String> {
 fn convert(a: Arg, ty: Ty) -> Result<Value, String> {
     if let Some(t) = &a.lit {
         return match (t, ty) {
+            // Go's untyped nil: fine for interfaces, maps and slices.
+            (Tok::Ident(_), Ty::Any | Ty::Map | Ty::List | Ty::StrList) => Ok(a.v),
+            (Tok::Ident(_), other) => Err(format!("cannot assign nil to {}", other.go_name())),
             (Tok::Int(n), Ty::Int) => Ok(Value::Int(*n)),
             (Tok::Int(n), Ty::Int64) => Ok(Value::Int64(*n)),
             (Tok::Int(n), Ty::Float64) => Ok(Value::Float(*n as f64)),
@@ -565,6 +568,9 @@ fn convert(a: Arg, ty: Ty) -> Result<Value, String> {
             (_, Ty::String) => Err(format!("expected string; found {}", go_lit(t))),
             (_, Ty::Int | Ty::Int64) => Err(format!("expected integer; found {}", go_lit(t))),
             (_, Ty::Float64) => Err(format!("expected float; found {}", go_lit(t))),
+            (_, Ty::Struct(name)) => {
+                Err(format!("can't handle {} for arg of type {name}", go_lit(t)))
+            }
             (_, other) => Err(format!(
                 "wrong type for value; expected {}; got {}",
                 other.go_name(),
@@ -583,7 +589,7 @@ fn convert(a: Arg, ty: Ty) -> Result<Value, String> {
             | (Ty::Bool, Value::Bool(_))
             | (Ty::Map, Value::Map(_) | Value::Nil)
             | (Ty::List | Ty::StrList, Value::List(_) | Value::Nil)
-    );
+    ) || matches!((ty, &v), (Ty::Struct(name), Value::Object(o)) if o.type_name() == name);
     if fits {
         Ok(v)
     } else if v.is_nil() {
