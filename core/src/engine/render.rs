@@ -145,30 +145,20 @@ fn collect(
     top: &TopLevel,
     out: &mut Vec<Renderable>,
 ) -> Value {
-    let values = match parent_values {
-        None => top.values.clone(),
-        Some(pv) => match pv.get(chart.name()) {
-            Some(v @ Value::Map(_)) => v.clone(),
-            _ => Value::empty_map(),
-        },
-    };
+    let values = chart_values(chart, parent_values, top);
     let mut subcharts = Map::new();
     for dep in &chart.dependencies {
         let child_path = format!("{full_path}/charts/{}", dep.name());
         let child = collect(dep, &child_path, Some(&values), top, out);
         subcharts.insert(dep.name().into(), child);
     }
-    let mut ctx = Map::new();
-    ctx.insert(
-        "Chart".into(),
-        ChartObject::new(chart.metadata.clone(), parent_values.is_none()).into_value(),
-    );
-    ctx.insert("Files".into(), Files::new(&chart.files).into_value());
-    ctx.insert("Release".into(), top.release.clone());
-    ctx.insert("Capabilities".into(), top.capabilities.clone());
-    ctx.insert("Values".into(), values);
-    ctx.insert("Subcharts".into(), Value::map(subcharts));
-    let ctx = MapRef::new(ctx);
+    let ctx = MapRef::new(chart_context(
+        chart,
+        parent_values.is_none(),
+        top,
+        values,
+        subcharts,
+    ));
     let delims = chart_delims(chart);
     let library = chart.is_library();
     for t in &chart.templates {
@@ -187,14 +177,50 @@ fn collect(
     Value::Map(ctx)
 }
 
-struct TopLevel {
+/// What every chart of one render shares: the root's values, `.Release`
+/// and `.Capabilities`.
+pub(crate) struct TopLevel {
+    pub(crate) values: Value,
+    pub(crate) release: Value,
+    pub(crate) capabilities: Value,
+}
+
+/// A chart's `.Values`: the root's for the top-level chart, the parent's
+/// section under the chart's name for a subchart (empty unless a map).
+pub(crate) fn chart_values(chart: &Chart, parent_values: Option<&Value>, top: &TopLevel) -> Value {
+    match parent_values {
+        None => top.values.clone(),
+        Some(pv) => match pv.get(chart.name()) {
+            Some(v @ Value::Map(_)) => v,
+            _ => Value::empty_map(),
+        },
+    }
+}
+
+/// A chart's template context as Helm's `recAllTpls` builds it (without
+/// `.Template`, which is per file).
+pub(crate) fn chart_context(
+    chart: &Chart,
+    is_root: bool,
+    top: &TopLevel,
     values: Value,
-    release: Value,
-    capabilities: Value,
+    subcharts: Map,
+) -> Map {
+    let mut ctx = Map::new();
+    ctx.insert(
+        "Chart".into(),
+        ChartObject::new(chart.metadata.clone(), is_root).into_value(),
+    );
+    ctx.insert("Files".into(), Files::new(&chart.files).into_value());
+    ctx.insert("Release".into(), top.release.clone());
+    ctx.insert("Capabilities".into(), top.capabilities.clone());
+    ctx.insert("Values".into(), values);
+    ctx.insert("Subcharts".into(), Value::map(subcharts));
+    ctx
 }
 
 /// Helm's `sortTemplates`: most `/` first, ties reverse-lexical.
-fn parse_order(a: &str, b: &str) -> std::cmp::Ordering {
+pub(crate) fn parse_order(a: &str, b: &str) -> std::cmp::Ordering {
     let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
     cb.cmp(&ca).then_with(|| b.cmp(a))
 }

@@ -27,9 +27,9 @@ use std::sync::Arc;
 
 use super::{Diagnostic, Severity};
 use crate::chart::loader::{BufferedFile, dir_files};
-use crate::chart::{Chart, ChartObject, Files, load_files};
+use crate::chart::{Chart, load_files};
 use crate::engine::host::HelmHost;
-use crate::engine::render::chart_delims;
+use crate::engine::render::{TopLevel, chart_context, chart_delims, chart_values, parse_order};
 use crate::engine::{Capabilities, ReleaseOptions, helm_funcs};
 use crate::source::{SourceId, Span};
 use crate::template::ast::Tree;
@@ -296,7 +296,7 @@ impl LiveChart {
             is_install: true,
             is_upgrade: false,
         };
-        let top = Top {
+        let top = TopLevel {
             values: Value::map(vals),
             release: release.to_value(),
             capabilities: Capabilities::for_template(None, &[]).to_value(),
@@ -698,12 +698,6 @@ fn yaml_diagnostic(
     ))
 }
 
-struct Top {
-    values: Value,
-    release: Value,
-    capabilities: Value,
-}
-
 fn file_delims(chart: &Chart, name: &str) -> Delims {
     // Find the (sub)chart the template belongs to by its name's prefix.
     fn find<'a>(c: &'a Chart, prefix: &str, name: &str) -> Option<&'a Chart> {
@@ -726,17 +720,11 @@ fn collect(
     full_path: &str,
     dir: Option<&Path>,
     parent_values: Option<&Value>,
-    top: &Top,
+    top: &TopLevel,
     files: &mut Vec<TemplateFile>,
     contexts: &mut Vec<Arc<Map>>,
 ) -> Value {
-    let values = match parent_values {
-        None => top.values.clone(),
-        Some(pv) => match pv.get(chart.name()) {
-            Some(v @ Value::Map(_)) => v.clone(),
-            _ => Value::empty_map(),
-        },
-    };
+    let values = chart_values(chart, parent_values, top);
     let mut subcharts = Map::new();
     for dep in &chart.dependencies {
         let child_path = format!("{full_path}/charts/{}", dep.name());
@@ -752,17 +740,13 @@ fn collect(
         );
         subcharts.insert(dep.name().into(), child);
     }
-    let mut ctx = Map::new();
-    ctx.insert(
-        "Chart".into(),
-        ChartObject::new(chart.metadata.clone(), parent_values.is_none()).into_value(),
-    );
-    ctx.insert("Files".into(), Files::new(&chart.files).into_value());
-    ctx.insert("Release".into(), top.release.clone());
-    ctx.insert("Capabilities".into(), top.capabilities.clone());
-    ctx.insert("Values".into(), values);
-    ctx.insert("Subcharts".into(), Value::map(subcharts));
-    let ctx = Arc::new(ctx);
+    let ctx = Arc::new(chart_context(
+        chart,
+        parent_values.is_none(),
+        top,
+        values,
+        subcharts,
+    ));
     contexts.push(ctx.clone());
     let ci = contexts.len() - 1;
     let library = chart.is_library();
@@ -824,12 +808,6 @@ fn subchart_dir(parent: &Path, dep: &Chart) -> Option<PathBuf> {
         }
     }
     None
-}
-
-/// Helm's `sortTemplates`: most `/` first, ties reverse-lexical.
-fn parse_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
-    cb.cmp(&ca).then_with(|| b.cmp(a))
 }
 
 #[cfg(test)]
