@@ -138,6 +138,27 @@ impl TemplateReq {
             .flatten()
     }
 
+    /// The locations of the targets `find` gives at `position` (definition
+    /// or references), empty when the file is not rendered.
+    fn locations(
+        &self,
+        renders: &Renders,
+        position: Position,
+        find: fn(&LiveChart, usize, usize, &Inputs<'_>) -> Vec<Target>,
+    ) -> Vec<Location> {
+        let offset = convert::offset(&self.rope, position, self.enc);
+        self.run(renders, |live, fi, inputs| {
+            let targets = find(live, fi, offset, inputs);
+            Some(
+                targets
+                    .iter()
+                    .filter_map(|t| self.location(live, t))
+                    .collect(),
+            )
+        })
+        .unwrap_or_default()
+    }
+
     /// An LSP location for a feature's target.
     fn location(&self, live: &LiveChart, t: &Target) -> Option<Location> {
         let (path, text, start, end) = match t {
@@ -444,18 +465,7 @@ impl LanguageServer for Backend {
     ) -> Result<Option<GotoDefinitionResponse>> {
         let pos = params.text_document_position_params;
         if let Some(req) = self.template_req(&pos.text_document.uri)? {
-            let offset = convert::offset(&req.rope, pos.position, req.enc);
-            let locs = req
-                .run(&self.renders, |live, fi, inputs| {
-                    let targets = ide::template::definition(live, fi, offset, inputs);
-                    Some(
-                        targets
-                            .iter()
-                            .filter_map(|t| req.location(live, t))
-                            .collect::<Vec<_>>(),
-                    )
-                })
-                .unwrap_or_default();
+            let locs = req.locations(&self.renders, pos.position, ide::template::definition);
             return Ok((!locs.is_empty()).then_some(GotoDefinitionResponse::Array(locs)));
         }
         let Some((path, rope, enc, snap)) = self.request_context(&pos.text_document.uri)? else {
@@ -517,18 +527,7 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let pos = params.text_document_position;
         if let Some(req) = self.template_req(&pos.text_document.uri)? {
-            let offset = convert::offset(&req.rope, pos.position, req.enc);
-            let locs = req
-                .run(&self.renders, |live, fi, inputs| {
-                    let targets = ide::template::references(live, fi, offset, inputs);
-                    Some(
-                        targets
-                            .iter()
-                            .filter_map(|t| req.location(live, t))
-                            .collect::<Vec<_>>(),
-                    )
-                })
-                .unwrap_or_default();
+            let locs = req.locations(&self.renders, pos.position, ide::template::references);
             return Ok((!locs.is_empty()).then_some(locs));
         }
         // A key of a values file: where templates read it, and the files that set it.
