@@ -21,7 +21,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Helm's persistent flags (`helm --help`, "Global Flags").
+// Helm's persistent flags (`helm --help`, "Global Flags").
 #[derive(Args, Debug, Clone, Default)]
 pub struct GlobalArgs {
     /// client-side default throttling limit
@@ -94,7 +94,11 @@ impl GlobalArgs {
     }
 }
 
+// `defer`: each subcommand's arguments are built only when that subcommand
+// is the one invoked; building all of them cost more than rendering a
+// small chart.
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 #[allow(clippy::large_enum_variant)] // parsed once per process
 pub enum Command {
     /// create a new chart with the given name
@@ -143,7 +147,7 @@ pub enum Command {
     Version,
 }
 
-/// `--values`/`--set*` (Helm's `values.Options`).
+// `--values`/`--set*` (Helm's `values.Options`).
 #[derive(Args, Debug, Clone, Default)]
 pub struct ValuesArgs {
     /// specify values in a YAML file or a URL (can specify multiple)
@@ -163,7 +167,7 @@ pub struct ValuesArgs {
     pub set_json: Vec<String>,
 }
 
-/// Where to find a chart (Helm's `ChartPathOptions`).
+// Where to find a chart (Helm's `ChartPathOptions`).
 #[derive(Args, Debug, Clone, Default)]
 pub struct ChartPathArgs {
     /// verify certificates of HTTPS-enabled servers using this CA bundle
@@ -223,7 +227,7 @@ impl ChartPathArgs {
     }
 }
 
-/// The flags `helm install` and `helm template` share.
+// The flags `helm install` and `helm template` share.
 #[derive(Args, Debug, Clone, Default)]
 pub struct InstallFlags {
     /// if set, the installation process deletes the installation on failure

@@ -118,6 +118,15 @@ type TplResult = Result<Arc<TplParsed>, ParseError>;
 /// First source id handed to `tpl` strings.
 pub const TPL_SOURCE_BASE: u32 = 0x8000_0000;
 
+/// One file for [`TemplateSet::add_all`].
+#[derive(Clone, Copy, Debug)]
+pub struct TemplateFile<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+    pub delims: &'a Delims,
+    pub source: SourceId,
+}
+
 /// A set of named templates sharing a function table.
 #[derive(Debug)]
 pub struct TemplateSet {
@@ -192,6 +201,81 @@ impl TemplateSet {
         self.source_names.insert(source, Str::from(name));
         for tree in parsed.trees {
             self.associate(Arc::new(tree));
+        }
+        Ok(())
+    }
+
+    /// Adds many files as [`add`](Self::add) would, one after another in
+    /// the given order, but parses them on several threads first (parsing
+    /// is most of a chart's load time and files parse independently). On an
+    /// error, the files before the failing one are added and its index is
+    /// returned with the error, as a sequence of `add` calls would leave it.
+    pub fn add_all(&mut self, files: &[TemplateFile<'_>]) -> Result<(), (usize, ParseError)> {
+        let funcs = self.funcs.clone();
+        let parse_one = |f: &TemplateFile<'_>| {
+            let src = Arc::new(SourceText::with_delims(
+                f.source,
+                Arc::from(f.text),
+                f.delims.clone(),
+            ));
+            let parsed = parser::parse(f.name, src.clone(), f.delims, &|n| funcs.contains(n));
+            (src, parsed)
+        };
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(files.len() / 4)
+            .min(8);
+        let results: Vec<(Arc<SourceText>, parser::Parsed)> = if threads < 2 {
+            files.iter().map(parse_one).collect()
+        } else {
+            // Workers take files by index from a shared counter (files differ
+            // widely in size); each result goes back to its own slot.
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let mut slots: Vec<Option<(Arc<SourceText>, parser::Parsed)>> =
+                (0..files.len()).map(|_| None).collect();
+            let chunks: Vec<Vec<(usize, (Arc<SourceText>, parser::Parsed))>> =
+                std::thread::scope(|s| {
+                    let work = || {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(f) = files.get(i) else { break };
+                            done.push((i, parse_one(f)));
+                        }
+                        done
+                    };
+                    let handles: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+                    let mut all = vec![work()];
+                    for h in handles {
+                        // A worker that panicked leaves its files unparsed;
+                        // they are parsed below on this thread.
+                        if let Ok(done) = h.join() {
+                            all.push(done);
+                        }
+                    }
+                    all
+                });
+            for (i, r) in chunks.into_iter().flatten() {
+                if let Some(slot) = slots.get_mut(i) {
+                    *slot = Some(r);
+                }
+            }
+            slots
+                .into_iter()
+                .zip(files)
+                .map(|(r, f)| r.unwrap_or_else(|| parse_one(f)))
+                .collect()
+        };
+        for (i, ((src, parsed), f)) in results.into_iter().zip(files).enumerate() {
+            if let Some(e) = parsed.error {
+                return Err((i, e));
+            }
+            self.sources.insert(f.source, src);
+            self.source_names.insert(f.source, Str::from(f.name));
+            for tree in parsed.trees {
+                self.associate(Arc::new(tree));
+            }
         }
         Ok(())
     }
