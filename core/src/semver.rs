@@ -12,7 +12,9 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::LazyLock;
 
-use regex::Regex;
+// regex-lite: these short patterns run on a few short strings per process,
+// where the full engine spent more time compiling them than rendering a chart.
+use regex_lite::Regex;
 
 /// A parse error, worded as Masterminds words it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

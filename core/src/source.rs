@@ -73,11 +73,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i as u32 + 1);
-            }
-        }
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
         LineIndex {
             line_starts,
             len: text.len() as u32,
@@ -161,5 +157,15 @@ mod tests {
         // 'x' is after ç(2 bytes) d(1) €(3 bytes): byte 9, utf-16 col 3
         assert_eq!(idx.utf16_position(text, 9), (1, 3));
         assert_eq!(idx.offset_of_utf16(text, 1, 3), 9);
+    }
+}
+
+/// A file's bytes as text, invalid UTF-8 replaced by U+FFFD as Go's
+/// conversions do; borrows when the bytes are valid (nearly always), and
+/// checks them with the standard library's fast validator first.
+pub fn lossy_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
     }
 }

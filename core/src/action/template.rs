@@ -291,7 +291,7 @@ fn describe_yaml_error(e: &ManifestError, rendered: &RenderedChart) -> String {
     let Some(src) = set.source(span.source) else {
         return base;
     };
-    let pos = src.lines.line_col(span.start as usize);
+    let pos = src.lines().line_col(span.start as usize);
     // The span may be in another file (an included define).
     let file = set.source_name(span.source).unwrap_or(&e.path);
     format!("{base}\n(the offending text was produced by {file}:{pos})")

@@ -77,7 +77,7 @@ impl Files {
         let Some(data) = self.files.get(name) else {
             return Ok(Vec::new());
         };
-        let s = String::from_utf8_lossy(data);
+        let s = crate::source::lossy_utf8(data);
         Ok(s.split('\n').map(str::to_string).collect())
     }
 

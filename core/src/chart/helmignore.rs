@@ -19,6 +19,11 @@ pub struct IgnoreError {
 #[derive(Clone, Debug)]
 struct Rule {
     pattern: String,
+    /// The pattern as characters, for [`match_from`] (rules are checked
+    /// against every file of a chart).
+    chars: Vec<char>,
+    /// No glob syntax at all: a plain comparison.
+    literal: bool,
     negate: bool,
     must_dir: bool,
     kind: MatchKind,
@@ -89,6 +94,8 @@ impl Rules {
         };
         let pattern = pattern.strip_prefix('/').unwrap_or(pattern).to_string();
         self.rules.push(Rule {
+            chars: pattern.chars().collect(),
+            literal: !pattern.contains(['*', '?', '[', '\\']),
             pattern,
             negate,
             must_dir,
@@ -102,12 +109,25 @@ impl Rules {
         if path.is_empty() || path == "." || path == "./" {
             return false;
         }
+        let base = go_base(path);
+        // Subjects as characters, made once per path for all glob rules.
+        let (mut full_chars, mut base_chars) = (None, None);
         for r in &self.rules {
             let subject = match r.kind {
                 MatchKind::FullPath => path,
-                MatchKind::BaseName => go_base(path),
+                MatchKind::BaseName => base,
             };
-            let matched = go_match(&r.pattern, subject).unwrap_or(false);
+            // Patterns were validated when the rules were parsed.
+            let matched = if r.literal {
+                r.pattern == subject
+            } else {
+                let chars = match r.kind {
+                    MatchKind::FullPath => &mut full_chars,
+                    MatchKind::BaseName => &mut base_chars,
+                };
+                let chars: &Vec<char> = chars.get_or_insert_with(|| subject.chars().collect());
+                match_from(&r.chars, chars)
+            };
             if r.negate {
                 if r.must_dir && !is_dir {
                     return true;

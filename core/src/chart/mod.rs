@@ -43,7 +43,7 @@ impl File {
     /// The content as text (lossy for invalid UTF-8, as Go's `string(b)`
     /// keeps bytes but templates only ever see valid text in practice).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.data)
+        crate::source::lossy_utf8(&self.data)
     }
 }
 

@@ -7,7 +7,7 @@
 //! quote as `at <…>`.
 
 use std::fmt::{self, Write};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::source::{LineIndex, SourceId, Span};
 
@@ -27,12 +27,14 @@ pub struct Tree {
     pub source: Arc<SourceText>,
 }
 
-/// A template source text with its id and line index.
+/// A template source text with its id and (lazily built) line index.
 #[derive(Debug)]
 pub struct SourceText {
     pub id: SourceId,
     pub text: Arc<str>,
-    pub lines: LineIndex,
+    /// Built on first use: only errors, traces and the language server need
+    /// line numbers, and most template files never produce one.
+    lines: OnceLock<LineIndex>,
     /// The delimiters the text was parsed with (`tpl` reuses them).
     pub delims: Delims,
 }
@@ -43,18 +45,22 @@ impl SourceText {
     }
 
     pub fn with_delims(id: SourceId, text: Arc<str>, delims: Delims) -> SourceText {
-        let lines = LineIndex::new(&text);
         SourceText {
             id,
             text,
-            lines,
+            lines: OnceLock::new(),
             delims,
         }
     }
 
+    /// The text's line index.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     /// Go's `line:col` for an offset: 1-based line, 0-based byte column.
     pub fn go_line_col(&self, offset: u32) -> (u32, u32) {
-        let lc = self.lines.line_col(offset as usize);
+        let lc = self.lines().line_col(offset as usize);
         (lc.line, lc.col - 1)
     }
 }

@@ -138,6 +138,7 @@ pub fn lex(src: &str, delims: &Delims, break_continue: bool) -> Lexed {
         bytes: src.as_bytes(),
         left: delims.left.as_bytes(),
         right: delims.right.as_bytes(),
+        left_finder: memchr::memmem::Finder::new(delims.left.as_bytes()),
         pos: 0,
         start: 0,
         paren_depth: 0,
@@ -174,6 +175,8 @@ struct Lexer<'a> {
     bytes: &'a [u8],
     left: &'a [u8],
     right: &'a [u8],
+    /// Searcher for the left delimiter, built once per text.
+    left_finder: memchr::memmem::Finder<'a>,
     pos: usize,
     start: usize,
     paren_depth: i32,
@@ -261,7 +264,7 @@ impl<'a> Lexer<'a> {
 
     fn lex_text(&mut self) -> State {
         let rest = self.rest();
-        match find(rest, self.left) {
+        match self.left_finder.find(rest) {
             Some(x) => {
                 let delim_at = self.pos + x;
                 let mut text_end = delim_at;
@@ -612,25 +615,10 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// First occurrence of `needle` (a delimiter) in `hay`; text between
+/// actions is most of a template, so this is the lexer's hot loop.
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
-    }
-    let first = needle[0];
-    let mut i = 0;
-    while i + needle.len() <= hay.len() {
-        match hay[i..].iter().position(|&b| b == first) {
-            Some(p) => {
-                i += p;
-                if hay[i..].starts_with(needle) {
-                    return Some(i);
-                }
-                i += 1;
-            }
-            None => return None,
-        }
-    }
-    None
+    memchr::memmem::find(hay, needle)
 }
 
 /// Go's `strconv.Quote` (`%q` of a string).

@@ -146,7 +146,7 @@ pub(crate) fn go_io_message(e: &std::io::Error) -> String {
 
 /// Parses YAML text with Helm's (sigs.k8s.io/yaml) semantics.
 fn parse_yaml(data: &[u8], file: &str) -> Result<Value, LoadError> {
-    let text = String::from_utf8_lossy(data);
+    let text = crate::source::lossy_utf8(data);
     crate::chart::yaml_bridge::parse_document(&text).map_err(|e| {
         LoadError::at(
             format!("cannot load {file}: {}", e.helm_message),
@@ -171,7 +171,7 @@ fn decode_error(file: &str, e: DecodeError) -> LoadError {
 /// without validation or defaults; the error is Helm's text
 /// (`error converting YAML to JSON: …`).
 pub fn parse_chartfile(data: &[u8]) -> Result<crate::chart::metadata::Metadata, String> {
-    let text = String::from_utf8_lossy(data);
+    let text = crate::source::lossy_utf8(data);
     let doc = crate::chart::yaml_bridge::parse_document(&text).map_err(|e| e.helm_message)?;
     let mut m = crate::chart::metadata::Metadata::default();
     m.decode_into(&doc)
@@ -231,7 +231,7 @@ fn load_shared(files: Vec<SharedFile>) -> Result<Chart, LoadError> {
                 }
             }
             "values.yaml" => {
-                let text = String::from_utf8_lossy(&data);
+                let text = crate::source::lossy_utf8(&data);
                 c.values = crate::chart::yaml_bridge::parse_values(&text).map_err(|e| {
                     LoadError::at(
                         format!("cannot load values.yaml: {}", e.helm_message),
