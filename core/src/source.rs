@@ -142,6 +142,16 @@ impl LineIndex {
     }
 }
 
+/// A file's bytes as text, invalid UTF-8 replaced by U+FFFD as Go's
+/// conversions do; borrows when the bytes are valid (nearly always), and
+/// checks them with the standard library's fast validator first.
+pub fn lossy_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,15 +167,5 @@ mod tests {
         // 'x' is after ç(2 bytes) d(1) €(3 bytes): byte 9, utf-16 col 3
         assert_eq!(idx.utf16_position(text, 9), (1, 3));
         assert_eq!(idx.offset_of_utf16(text, 1, 3), 9);
-    }
-}
-
-/// A file's bytes as text, invalid UTF-8 replaced by U+FFFD as Go's
-/// conversions do; borrows when the bytes are valid (nearly always), and
-/// checks them with the standard library's fast validator first.
-pub fn lossy_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(bytes),
     }
 }

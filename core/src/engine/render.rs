@@ -270,7 +270,10 @@ pub fn render_with_lookup(
         ..Options::default()
     };
     let mut set = TemplateSet::with_options(helm_funcs(), options);
-    let texts: Vec<_> = tpls.iter().map(|t| crate::source::lossy_utf8(&t.text)).collect();
+    let texts: Vec<_> = tpls
+        .iter()
+        .map(|t| crate::source::lossy_utf8(&t.text))
+        .collect();
     let files: Vec<TemplateFile<'_>> = tpls
         .iter()
         .zip(&texts)

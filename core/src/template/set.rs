@@ -226,36 +226,35 @@ impl TemplateSet {
             .unwrap_or(1)
             .min(files.len() / 4)
             .min(8);
-        let results: Vec<(Arc<SourceText>, parser::Parsed)> = if threads < 2 {
+        type Done = (Arc<SourceText>, parser::Parsed);
+        let results: Vec<Done> = if threads < 2 {
             files.iter().map(parse_one).collect()
         } else {
             // Workers take files by index from a shared counter (files differ
             // widely in size); each result goes back to its own slot.
             let next = std::sync::atomic::AtomicUsize::new(0);
-            let mut slots: Vec<Option<(Arc<SourceText>, parser::Parsed)>> =
-                (0..files.len()).map(|_| None).collect();
-            let chunks: Vec<Vec<(usize, (Arc<SourceText>, parser::Parsed))>> =
-                std::thread::scope(|s| {
-                    let work = || {
-                        let mut done = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(f) = files.get(i) else { break };
-                            done.push((i, parse_one(f)));
-                        }
-                        done
-                    };
-                    let handles: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-                    let mut all = vec![work()];
-                    for h in handles {
-                        // A worker that panicked leaves its files unparsed;
-                        // they are parsed below on this thread.
-                        if let Ok(done) = h.join() {
-                            all.push(done);
-                        }
+            let mut slots: Vec<Option<Done>> = (0..files.len()).map(|_| None).collect();
+            let chunks: Vec<Vec<(usize, Done)>> = std::thread::scope(|s| {
+                let work = || {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { break };
+                        done.push((i, parse_one(f)));
                     }
-                    all
-                });
+                    done
+                };
+                let handles: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+                let mut all = vec![work()];
+                for h in handles {
+                    // A worker that panicked leaves its files unparsed;
+                    // they are parsed below on this thread.
+                    if let Ok(done) = h.join() {
+                        all.push(done);
+                    }
+                }
+                all
+            });
             for (i, r) in chunks.into_iter().flatten() {
                 if let Some(slot) = slots.get_mut(i) {
                     *slot = Some(r);
