@@ -8,7 +8,9 @@
 use super::conversion::strval;
 use super::defaults::empty;
 use super::{arg, arg_map, arg_str, map_key, string_list};
-use crate::template::{FuncError, FuncResult, FuncTable, Map, MapRef, Signature, Ty, Value};
+use crate::template::{
+    Elem, FuncError, FuncResult, FuncTable, Map, MapRef, Signature, Ty, Value,
+};
 
 pub fn register(t: &mut FuncTable) {
     use Ty::{Any, String};
@@ -206,7 +208,7 @@ fn dig(a: &[Value]) -> FuncResult {
     let (last, rest) = a.split_last().ok_or_else(|| FuncError::new("dig"))?;
     let (default, keys) = rest.split_last().ok_or_else(|| FuncError::new("dig"))?;
     let mut dict = match last {
-        Value::Map(m) => m.clone(),
+        Value::Map(m) if m.elem() == Elem::Interface => m.clone(),
         other => return Err(assertion(other, "map[string]interface {}")),
     };
     let keys: Vec<&str> = keys
@@ -221,7 +223,7 @@ fn dig(a: &[Value]) -> FuncResult {
             return Ok(step);
         }
         dict = match step {
-            Value::Map(m) => m,
+            Value::Map(m) if m.elem() == Elem::Interface => m,
             other => return Err(assertion(&other, "map[string]interface {}")),
         };
     }

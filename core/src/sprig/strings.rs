@@ -11,7 +11,7 @@ use rand::RngExt;
 
 use super::conversion::{go_quote, strslice, strval};
 use super::{arg, arg_int, arg_str, ok, string_list};
-use crate::template::{FuncError, FuncResult, FuncTable, Map, Signature, Ty, Value};
+use crate::template::{Elem, FuncError, FuncResult, FuncTable, Map, MapRef, Signature, Ty, Value};
 
 pub fn register(t: &mut FuncTable) {
     use Ty::*;
@@ -360,7 +360,8 @@ fn indexed_map(parts: Vec<&str>) -> Value {
     for (i, p) in parts.into_iter().enumerate() {
         m.insert(format!("_{i}").into(), Value::str(p));
     }
-    Value::map(m)
+    // Sprig's `split`/`splitn` return a `map[string]string`.
+    Value::Map(MapRef::typed(Elem::String, m))
 }
 
 /// goutils `AbbreviateFull` (byte offsets, as in Go).

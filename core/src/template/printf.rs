@@ -387,12 +387,14 @@ impl Printer {
                     self.buf.push_str("<nil>");
                 }
             }
-            Value::List(_) if verb == 'v' && self.f.sharp_v && v.is_nil_list() => {
-                self.buf.push_str("[]interface {}(nil)");
+            Value::List(items) if verb == 'v' && self.f.sharp_v && items.is_nil() => {
+                self.buf.push_str(items.type_name());
+                self.buf.push_str("(nil)");
             }
             // Go syntax: `[]interface {}{1, "x"}`, `map[string]interface {}{"k":1}`.
             Value::List(items) if verb == 'v' && self.f.sharp_v => {
-                self.buf.push_str("[]interface {}{");
+                self.buf.push_str(items.type_name());
+                self.buf.push('{');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
                         self.buf.push_str(", ");
@@ -402,7 +404,8 @@ impl Printer {
                 self.buf.push('}');
             }
             Value::Map(m) if verb == 'v' && self.f.sharp_v && m.is_nil() => {
-                self.buf.push_str("map[string]interface {}(nil)");
+                self.buf.push_str(m.type_name());
+                self.buf.push_str("(nil)");
             }
             Value::Map(m) if verb == 'v' && self.f.sharp_v => {
                 let Ok(_on_path) = m.enter() else {
@@ -410,7 +413,8 @@ impl Printer {
                     self.buf.push_str("<cycle>");
                     return;
                 };
-                self.buf.push_str("map[string]interface {}{");
+                self.buf.push_str(m.type_name());
+                self.buf.push('{');
                 for (i, (k, val)) in m.read().iter().enumerate() {
                     if i > 0 {
                         self.buf.push_str(", ");
