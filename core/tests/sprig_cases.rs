@@ -13,7 +13,6 @@ use sprig_support::{BEYOND_STAND_IN, Evaluator, cases_dir, from_json, parse_case
 /// remove it here) so the list stays true.
 const KNOWN_GAPS: &[(&str, &str, &str)] = &[];
 
-
 #[test]
 fn function_case_files_match_helm() {
     // Go's builtins (the stand-in calls the native ones: `print`, `printf`),
@@ -56,7 +55,9 @@ fn function_case_files_match_helm() {
                 && let Some(why) = e.strip_prefix(BEYOND_STAND_IN)
             {
                 beyond += 1;
-                eprintln!("NOT RUN HERE (not counted as passed; see sprig_engine_cases) {label}: {why}");
+                eprintln!(
+                    "NOT RUN HERE (not counted as passed; see sprig_engine_cases) {label}: {why}"
+                );
                 continue;
             }
             if let Some((_, _, why)) = gap {

@@ -20,7 +20,6 @@ use sprig_support::{cases_dir, from_json, parse_cases};
 /// counted as passed, and the test fails when one starts to pass.
 const KNOWN_GAPS: &[(&str, &str, &str)] = &[];
 
-
 fn full_table() -> Arc<FuncTable> {
     let mut t = FuncTable::new();
     register_builtins(&mut t);

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::metadata::{Dependency, Maintainer, Metadata};
-use crate::template::{Object, Value};
+use crate::template::{Elem, Object, Value};
 
 /// The `.Chart` object of one chart (root or subchart).
 #[derive(Clone, Debug)]
@@ -27,8 +27,12 @@ impl ChartObject {
     }
 }
 
+/// A Go `[]string` field: nil when the chart leaves it out.
 fn strings(items: &[String]) -> Value {
-    Value::list(items.iter().map(|s| Value::str(s)).collect())
+    if items.is_empty() {
+        return Value::nil_typed_list(Elem::String);
+    }
+    Value::string_list(items.iter().cloned())
 }
 
 /// A Go field of `chart.Metadata` by its Go name.

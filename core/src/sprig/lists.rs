@@ -3,7 +3,7 @@
 //! `must*` variants. Sprig panics (non-`must`) and errors (`must`) with the
 //! same text; both surface as `error calling NAME: …` in a template.
 
-use super::conversion::{strslice, strval, to_int64};
+use super::conversion::{to_int64, try_strslice, try_strval};
 use super::defaults::empty;
 use super::{arg, arg_int, nil_deref, string_list};
 use crate::template::{Elem, FuncError, FuncResult, FuncTable, Signature, Ty, Value};
@@ -138,11 +138,11 @@ pub fn register(t: &mut FuncTable) {
         let v = arg(a, 0);
         Ok(match v {
             Value::List(_) | Value::Bytes(_) => {
-                let mut s = strslice(v);
+                let mut s = try_strslice(v)?;
                 s.sort();
                 string_list(s)
             }
-            other => string_list([strval(other)]),
+            other => string_list([try_strval(other)?]),
         })
     });
 }

@@ -1613,17 +1613,22 @@ fn comparable(v: &Value) -> bool {
     !matches!(v, Value::List(_) | Value::Map(_) | Value::Bytes(_))
 }
 
+/// Go's error for `eq` on a slice or map (which prints the value with `%v`;
+/// Go's stack overflows printing a map that contains itself).
+fn uncomparable(v: &Value) -> String {
+    match v.check_acyclic() {
+        Ok(()) => format!("uncomparable type {}: {}", v.type_name(), v.to_go_string()),
+        Err(e) => e.to_string(),
+    }
+}
+
 fn builtin_eq(argv: &[Val]) -> Result<bool, String> {
     let Some(a1) = argv.first() else {
         return Err("missing argument for comparison".into());
     };
     let a1 = &a1.v;
     if !a1.is_nil() && !comparable(a1) {
-        return Err(format!(
-            "uncomparable type {}: {}",
-            a1.type_name(),
-            a1.to_go_string()
-        ));
+        return Err(uncomparable(a1));
     }
     if argv.len() < 2 {
         return Err("missing argument for comparison".into());
@@ -1648,11 +1653,7 @@ fn builtin_eq(argv: &[Val]) -> Result<bool, String> {
                         a.is_nil() && a1.is_nil()
                     } else {
                         if !comparable(a) {
-                            return Err(format!(
-                                "uncomparable type {}: {}",
-                                a.type_name(),
-                                a.to_go_string()
-                            ));
+                            return Err(uncomparable(a));
                         }
                         match (a1, a) {
                             (Value::Object(x), Value::Object(y)) => Arc::ptr_eq(x, y),

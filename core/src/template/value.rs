@@ -769,9 +769,7 @@ impl PartialEq for Value {
             (Value::Bytes(a), Value::Bytes(b)) => a == b,
             // DeepEqual compares the types and tells a nil slice from an
             // empty one.
-            (Value::List(a), Value::List(b)) => {
-                Arc::ptr_eq(a, b) || a == b
-            }
+            (Value::List(a), Value::List(b)) => Arc::ptr_eq(a, b) || a == b,
             (Value::Map(a), Value::Map(b)) => a == b,
             (Value::Object(a), Value::Object(b)) => {
                 Arc::ptr_eq(a, b)

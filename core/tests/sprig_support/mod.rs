@@ -263,9 +263,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                 toks.push(Tok::Ident(b[start..i].iter().collect()));
             }
             other => {
-                return Err(format!(
-                    "{BEYOND_STAND_IN}unsupported character {other:?}"
-                ));
+                return Err(format!("{BEYOND_STAND_IN}unsupported character {other:?}"));
             }
         }
     }
