@@ -71,9 +71,10 @@ fn lines_glob_and_methods_match_helm() {
 }
 
 /// Go types the oracle printed for `typeOf` / `%#v` of `.Files.Lines` and
-/// the `[]string` fields of `.Chart` (Chart.yaml with `sources: [a, b]` and
-/// no `keywords`): `[]string{"l1", "l2", ""}`, `[]string{}` for a missing
-/// file, `[]string(nil)` (JSON `null`) for an absent field.
+/// the slice fields of `.Chart` (Chart.yaml with `sources: [a, b]`, one
+/// maintainer, no `keywords` or `dependencies`): `[]string{"l1", "l2", ""}`,
+/// `[]string{}` for a missing file, `[]string(nil)` (JSON `null`) for an
+/// absent field, `[]*chart.Maintainer`, `[]*chart.Dependency(nil)`.
 #[test]
 fn lines_and_chart_string_fields_are_go_string_slices() {
     use chart_core::template::printf::sprintf;
@@ -92,6 +93,10 @@ fn lines_and_chart_string_fields_are_go_string_slices() {
 
     let md = chart_core::chart::Metadata {
         sources: vec!["a".into(), "b".into()],
+        maintainers: vec![Some(chart_core::chart::Maintainer {
+            name: "m".into(),
+            ..Default::default()
+        })],
         ..Default::default()
     };
     let field = |name| chart_core::chart::object::metadata_field(&md, name).unwrap();
@@ -99,6 +104,18 @@ fn lines_and_chart_string_fields_are_go_string_slices() {
     assert_eq!(sprintf("%#v", &[field("Keywords")]), "[]string(nil)");
     assert_eq!(
         chart_core::json::to_json(&field("Keywords")).unwrap(),
+        "null"
+    );
+    // `[]*chart.Maintainer` with one entry, `[]*chart.Dependency(nil)`.
+    assert_eq!(field("Maintainers").type_name(), "[]*chart.Maintainer");
+    let first = field("Maintainers").as_list().unwrap()[0].clone();
+    assert_eq!(first.type_name(), "*chart.Maintainer");
+    assert_eq!(
+        sprintf("%#v", &[field("Dependencies")]),
+        "[]*chart.Dependency(nil)"
+    );
+    assert_eq!(
+        chart_core::json::to_json(&field("Dependencies")).unwrap(),
         "null"
     );
 }

@@ -49,5 +49,6 @@ pub use funcs::{FuncDef, FuncError, FuncResult, FuncTable, NativeFn, Signature, 
 pub use lexer::{DELIMITERS_ANNOTATION, Delims};
 pub use set::{Host, MissingKey, NoHost, Options, Rendered, TemplateSet, TraceEntry};
 pub use value::{
-    CycleError, Elem, List, Map, MapRead, MapRef, MapWrite, Object, Str, Value, WalkGuard,
+    CycleError, Elem, List, Map, MapRead, MapRef, MapWrite, NamedElem, Object, Str, Value,
+    WalkGuard,
 };

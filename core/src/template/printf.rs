@@ -7,7 +7,7 @@
 
 use super::lexer::{go_quote_into, go_quote_rune_into, is_go_print};
 use super::strconv::format_float;
-use super::value::{CycleError, Value};
+use super::value::{CycleError, Elem, Value};
 
 /// Go `fmt.Sprint(args...)`: spaces between operands when neither is a string.
 /// A map that contains itself prints as `<cycle>` (see [`try_sprint`]).
@@ -399,7 +399,15 @@ impl Printer {
                     if i > 0 {
                         self.buf.push_str(", ");
                     }
-                    self.print_value(item, verb, depth + 1);
+                    match (item, items.elem()) {
+                        // A nil pointer element: `(*chart.Maintainer)(nil)`.
+                        (Value::Nil, Elem::Named(n)) => {
+                            self.buf.push('(');
+                            self.buf.push_str(n.name);
+                            self.buf.push_str(")(nil)");
+                        }
+                        _ => self.print_value(item, verb, depth + 1),
+                    }
                 }
                 self.buf.push('}');
             }

@@ -57,6 +57,22 @@ pub enum Elem {
     Int,
     /// `[]interface {}` (elements are `[]interface {}` lists: `chunk`).
     InterfaceSlice,
+    /// A type only an [`Object`] stands for (`.Chart.Maintainers` is a
+    /// `[]*chart.Maintainer`), by its spellings.
+    Named(&'static NamedElem),
+}
+
+/// The Go spellings of an element type outside the value model's own
+/// (see [`Elem::Named`]); declared as a `static` by the code that makes
+/// such lists.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct NamedElem {
+    /// The element type (`*chart.Maintainer`).
+    pub name: &'static str,
+    /// The slice type (`[]*chart.Maintainer`).
+    pub slice: &'static str,
+    /// The map type (`map[string]*chart.Maintainer`).
+    pub map: &'static str,
 }
 
 impl Elem {
@@ -67,6 +83,7 @@ impl Elem {
             Elem::String => "string",
             Elem::Int => "int",
             Elem::InterfaceSlice => "[]interface {}",
+            Elem::Named(n) => n.name,
         }
     }
 
@@ -77,6 +94,7 @@ impl Elem {
             Elem::String => "[]string",
             Elem::Int => "[]int",
             Elem::InterfaceSlice => "[][]interface {}",
+            Elem::Named(n) => n.slice,
         }
     }
 
@@ -87,6 +105,7 @@ impl Elem {
             Elem::String => "map[string]string",
             Elem::Int => "map[string]int",
             Elem::InterfaceSlice => "map[string][]interface {}",
+            Elem::Named(n) => n.map,
         }
     }
 }
