@@ -912,6 +912,31 @@ mod tests {
     }
 
     #[test]
+    fn typed_lists_and_maps_keep_their_go_type() {
+        let ints = Value::typed_list(Elem::Int, vec![Value::Int(0)]);
+        assert_eq!(ints.type_name(), "[]int");
+        // DeepEqual compares types: []int{0} is not []interface{}{0}.
+        assert!(ints != Value::list(vec![Value::Int(0)]));
+        assert!(ints == Value::typed_list(Elem::Int, vec![Value::Int(0)]));
+        // A nil slice is only nil while empty; nil and empty differ.
+        let mut nil = List::nil(Elem::String);
+        assert!(nil.is_nil());
+        assert!(Value::nil_typed_list(Elem::String) != Value::string_list([]));
+        nil.push(v("x"));
+        assert!(!nil.is_nil());
+        // deep_copy keeps the slice and map types, also when it rebuilds.
+        let nested = Value::typed_list(
+            Elem::InterfaceSlice,
+            vec![Value::list(vec![Value::map(Map::new())])],
+        );
+        assert_eq!(nested.deep_copy().unwrap().type_name(), "[][]interface {}");
+        let strings = Value::Map(MapRef::typed(Elem::String, Map::new()));
+        let copy = strings.deep_copy().unwrap();
+        assert_eq!(copy.type_name(), "map[string]string");
+        assert!(copy == strings && strings != Value::map(Map::new()));
+    }
+
+    #[test]
     fn truthiness() {
         assert!(!Value::Int(0).is_truthy());
         assert!(!Value::Float(0.0).is_truthy());
