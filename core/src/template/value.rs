@@ -929,9 +929,12 @@ mod tests {
             Elem::InterfaceSlice,
             vec![Value::list(vec![Value::map(Map::new())])],
         );
-        assert_eq!(nested.deep_copy().unwrap().type_name(), "[][]interface {}");
+        assert_eq!(
+            nested.deep_copy().unwrap_or_default().type_name(),
+            "[][]interface {}"
+        );
         let strings = Value::Map(MapRef::typed(Elem::String, Map::new()));
-        let copy = strings.deep_copy().unwrap();
+        let copy = strings.deep_copy().unwrap_or_default();
         assert_eq!(copy.type_name(), "map[string]string");
         assert!(copy == strings && strings != Value::map(Map::new()));
     }
