@@ -510,7 +510,7 @@ pub fn from_json_object(text: &str) -> Result<Map, JsonError> {
 /// `json.Unmarshal` into a `[]interface{}` (Helm's `fromJsonArray`).
 pub fn from_json_array(text: &str) -> Result<Vec<Value>, JsonError> {
     match from_json(text)? {
-        Value::List(l) => Ok((*l).clone()),
+        Value::List(l) => Ok(l.to_vec()),
         Value::Nil => Ok(Vec::new()),
         other => Err(JsonError::new(format!(
             "json: cannot unmarshal {} into Go value of type []interface {{}}",

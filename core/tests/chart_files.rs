@@ -69,3 +69,53 @@ fn lines_glob_and_methods_match_helm() {
     assert!(f.call_method("Get", &[Value::Int(1)]).unwrap().is_err());
     assert!(f.call_method("Nope", &[]).is_none());
 }
+
+/// Go types the oracle printed for `typeOf` / `%#v` of `.Files.Lines` and
+/// the slice fields of `.Chart` (Chart.yaml with `sources: [a, b]`, one
+/// maintainer, no `keywords` or `dependencies`): `[]string{"l1", "l2", ""}`,
+/// `[]string{}` for a missing file, `[]string(nil)` (JSON `null`) for an
+/// absent field, `[]*chart.Maintainer`, `[]*chart.Dependency(nil)`.
+#[test]
+fn lines_and_chart_string_fields_are_go_string_slices() {
+    use chart_core::template::printf::sprintf;
+    let f = Files::new(&[File::new("f.txt", b"l1\nl2\n".to_vec())]);
+    let lines = |name: &str| {
+        f.call_method("Lines", &[Value::str(name)])
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(lines("f.txt").type_name(), "[]string");
+    assert_eq!(
+        sprintf("%#v", &[lines("f.txt")]),
+        r#"[]string{"l1", "l2", ""}"#
+    );
+    assert_eq!(sprintf("%#v", &[lines("nope.txt")]), "[]string{}");
+
+    let md = chart_core::chart::Metadata {
+        sources: vec!["a".into(), "b".into()],
+        maintainers: vec![Some(chart_core::chart::Maintainer {
+            name: "m".into(),
+            ..Default::default()
+        })],
+        ..Default::default()
+    };
+    let field = |name| chart_core::chart::object::metadata_field(&md, name).unwrap();
+    assert_eq!(sprintf("%#v", &[field("Sources")]), r#"[]string{"a", "b"}"#);
+    assert_eq!(sprintf("%#v", &[field("Keywords")]), "[]string(nil)");
+    assert_eq!(
+        chart_core::json::to_json(&field("Keywords")).unwrap(),
+        "null"
+    );
+    // `[]*chart.Maintainer` with one entry, `[]*chart.Dependency(nil)`.
+    assert_eq!(field("Maintainers").type_name(), "[]*chart.Maintainer");
+    let first = field("Maintainers").as_list().unwrap()[0].clone();
+    assert_eq!(first.type_name(), "*chart.Maintainer");
+    assert_eq!(
+        sprintf("%#v", &[field("Dependencies")]),
+        "[]*chart.Dependency(nil)"
+    );
+    assert_eq!(
+        chart_core::json::to_json(&field("Dependencies")).unwrap(),
+        "null"
+    );
+}

@@ -6,31 +6,19 @@
 
 mod sprig_support;
 
-use sprig_support::{Evaluator, cases_dir, from_json, parse_cases};
+use sprig_support::{BEYOND_STAND_IN, Evaluator, cases_dir, from_json, parse_cases};
 
 /// Cases where we knowingly differ from Helm, with the reason. They are
 /// never counted as passed; the test fails if one starts to pass (then
 /// remove it here) so the list stays true.
-const KNOWN_GAPS: &[(&str, &str, &str)] = &[
-    ("dicts.txt", "{{ typeOf (keys .Values.m) }}", TYPED),
-    ("reflect.txt", "{{ typeOf (keys .Values.m) }}", TYPED),
-    ("reflect.txt", "{{ typeOf (split \",\" \"a\") }}", TYPED),
-    ("lists.txt", "{{ typeOf (sortAlpha (list)) }}", TYPED),
-    ("math.txt", "{{ typeOf (until 2) }}", TYPED),
-    (
-        "regex.txt",
-        "{{ typeOf (regexSplit \",\" \"a\" -1) }}",
-        TYPED,
-    ),
-];
-
-const TYPED: &str =
-    "the value model has no []string/[]int/map[string]string, so typeOf says []interface {}";
+const KNOWN_GAPS: &[(&str, &str, &str)] = &[];
 
 #[test]
 fn function_case_files_match_helm() {
-    // Sprig, then Helm's encoding functions on top, as Helm's engine does.
-    let mut table = chart_core::sprig::table();
+    // Go's builtins (the stand-in calls the native ones: `print`, `printf`),
+    // Sprig over them, then Helm's encoding functions, as Helm's engine does.
+    let mut table = chart_core::template::builtin_table();
+    chart_core::sprig::register(&mut table);
     chart_core::yaml::funcs::register(&mut table);
     let mut files: Vec<_> = std::fs::read_dir(cases_dir())
         .expect("case directory")
@@ -39,7 +27,7 @@ fn function_case_files_match_helm() {
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no case files found");
-    let (mut passed, mut gaps, mut failures) = (0usize, 0usize, Vec::new());
+    let (mut passed, mut gaps, mut beyond, mut failures) = (0usize, 0usize, 0usize, Vec::new());
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
         let cases = parse_cases(&text);
@@ -63,6 +51,15 @@ fn function_case_files_match_helm() {
                 (Err(err), None, Some(want)) => err == want,
                 _ => false,
             };
+            if let Err(e) = &got
+                && let Some(why) = e.strip_prefix(BEYOND_STAND_IN)
+            {
+                beyond += 1;
+                eprintln!(
+                    "NOT RUN HERE (not counted as passed; see sprig_engine_cases) {label}: {why}"
+                );
+                continue;
+            }
             if let Some((_, _, why)) = gap {
                 if ok {
                     failures.push(format!(
@@ -88,7 +85,8 @@ fn function_case_files_match_helm() {
         }
     }
     eprintln!(
-        "sprig case files: {passed} passed, {gaps} known gaps (not passed), {} failed",
+        "sprig case files: {passed} passed, {gaps} known gaps (not passed), \
+         {beyond} beyond the stand-in evaluator (not passed here), {} failed",
         failures.len()
     );
     assert!(

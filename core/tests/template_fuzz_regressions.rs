@@ -141,6 +141,22 @@ fn self_containing_map_go_overflows() {
         "merge $m $m",
         "mergeOverwrite $m $m",
         r#"list $m | toString"#,
+        // Sprig's strval/strslice print with fmt too.
+        "cat $m",
+        "cat 1 (list $m)",
+        "quote $m",
+        "squote $m",
+        r#"join "," (list $m)"#,
+        r#"list "a" $m | join ",""#,
+        "toStrings (list $m)",
+        "sortAlpha (list $m)",
+        "sortAlpha $m",
+        "dict $m 1",
+        "toDecimal $m",
+        // `eq` prints an uncomparable operand with %v.
+        "eq (list $m) 1",
+        "html $m",
+        "urlquery $m",
     ] {
         let tpl = format!(
             r#"{{{{ $m := dict "a" 1 }}}}{{{{ $_ := set $m "self" $m }}}}{{{{ {expr} }}}}"#

@@ -163,10 +163,7 @@ impl Object for Files {
             "Get" => string_arg(args, name).map(|n| Value::from_string(self.get(n))),
             "GetBytes" => string_arg(args, name).map(|n| Value::Bytes(self.get_bytes(n))),
             "Glob" => string_arg(args, name).map(|p| self.glob(p).into_value()),
-            "Lines" => string_arg(args, name).and_then(|n| {
-                self.lines(n)
-                    .map(|l| Value::list(l.into_iter().map(Value::from_string).collect()))
-            }),
+            "Lines" => string_arg(args, name).and_then(|n| self.lines(n).map(Value::string_list)),
             "AsConfig" => no_args(&|| Value::from_string(self.as_config())),
             "AsSecrets" => no_args(&|| Value::from_string(self.as_secrets())),
             _ => return None,

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::metadata::{Dependency, Maintainer, Metadata};
-use crate::template::{Object, Value};
+use crate::template::{Elem, NamedElem, Object, Value};
 
 /// The `.Chart` object of one chart (root or subchart).
 #[derive(Clone, Debug)]
@@ -27,8 +27,37 @@ impl ChartObject {
     }
 }
 
+/// A Go `[]string` field: nil when the chart leaves it out.
 fn strings(items: &[String]) -> Value {
-    Value::list(items.iter().map(|s| Value::str(s)).collect())
+    if items.is_empty() {
+        return Value::nil_typed_list(Elem::String);
+    }
+    Value::string_list(items.iter().cloned())
+}
+
+static MAINTAINER: NamedElem = NamedElem {
+    name: "*chart.Maintainer",
+    slice: "[]*chart.Maintainer",
+    map: "map[string]*chart.Maintainer",
+};
+
+static DEPENDENCY: NamedElem = NamedElem {
+    name: "*chart.Dependency",
+    slice: "[]*chart.Dependency",
+    map: "map[string]*chart.Dependency",
+};
+
+/// A Go `[]*T` field (nil when the chart leaves it out); a nil pointer
+/// element is `Value::Nil`.
+fn pointers<T>(elem: &'static NamedElem, items: &[Option<T>], f: impl Fn(&T) -> Value) -> Value {
+    if items.is_empty() {
+        return Value::nil_typed_list(Elem::Named(elem));
+    }
+    let items = items
+        .iter()
+        .map(|i| i.as_ref().map_or(Value::Nil, &f))
+        .collect();
+    Value::typed_list(Elem::Named(elem), items)
 }
 
 /// A Go field of `chart.Metadata` by its Go name.
@@ -40,15 +69,9 @@ pub fn metadata_field(md: &Metadata, name: &str) -> Option<Value> {
         "Version" => Value::str(&md.version),
         "Description" => Value::str(&md.description),
         "Keywords" => strings(&md.keywords),
-        "Maintainers" => Value::list(
-            md.maintainers
-                .iter()
-                .map(|m| match m {
-                    Some(m) => Value::Object(Arc::new(MaintainerObject(m.clone()))),
-                    None => Value::Nil,
-                })
-                .collect(),
-        ),
+        "Maintainers" => pointers(&MAINTAINER, &md.maintainers, |m| {
+            Value::Object(Arc::new(MaintainerObject(m.clone())))
+        }),
         "Icon" => Value::str(&md.icon),
         "APIVersion" => Value::str(&md.api_version),
         "Condition" => Value::str(&md.condition),
@@ -57,15 +80,9 @@ pub fn metadata_field(md: &Metadata, name: &str) -> Option<Value> {
         "Deprecated" => Value::Bool(md.deprecated),
         "Annotations" => md.annotations_value(),
         "KubeVersion" => Value::str(&md.kube_version),
-        "Dependencies" => Value::list(
-            md.dependencies
-                .iter()
-                .map(|d| match d {
-                    Some(d) => Value::Object(Arc::new(DependencyObject(d.clone()))),
-                    None => Value::Nil,
-                })
-                .collect(),
-        ),
+        "Dependencies" => pointers(&DEPENDENCY, &md.dependencies, |d| {
+            Value::Object(Arc::new(DependencyObject(d.clone())))
+        }),
         "Type" => Value::str(&md.chart_type),
         _ => return None,
     })

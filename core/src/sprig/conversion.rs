@@ -9,14 +9,10 @@ use crate::template::{FuncError, FuncResult, FuncTable, Signature, Ty, Value};
 pub fn register(t: &mut FuncTable) {
     use Ty::*;
     t.add("toString", Signature::fixed(&[Any]), |a| {
-        // Go's fmt would overflow its stack on a map that contains itself.
-        arg(a, 0)
-            .check_acyclic()
-            .map_err(|e| FuncError::new(e.to_string()))?;
-        ok(strval(arg(a, 0)))
+        ok(try_strval(arg(a, 0))?)
     });
     t.add("toStrings", Signature::fixed(&[Any]), |a| {
-        Ok(string_list(strslice(arg(a, 0))))
+        Ok(string_list(try_strslice(arg(a, 0))?))
     });
     t.add("atoi", Signature::fixed(&[String]), atoi);
     t.add("int64", Signature::fixed(&[Any]), |a| {
@@ -29,7 +25,7 @@ pub fn register(t: &mut FuncTable) {
         Ok(Value::Float(to_float64(arg(a, 0))))
     });
     t.add("toDecimal", Signature::fixed(&[Any]), |a| {
-        let s = arg(a, 0).to_go_string();
+        let s = try_strval(arg(a, 0))?;
         Ok(Value::Int64(parse_int(&s, 8).unwrap_or(0)))
     });
 }
@@ -47,6 +43,25 @@ pub fn strval(v: &Value) -> String {
         Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
         other => other.to_go_string(),
     }
+}
+
+/// Fails where Go's `fmt` would recurse until its stack overflows: on a map
+/// that (directly or through lists) contains itself. Only containers are
+/// walked, so scalars cost nothing.
+pub fn printable(v: &Value) -> Result<(), FuncError> {
+    v.check_acyclic().map_err(|e| FuncError::new(e.to_string()))
+}
+
+/// [`strval`], failing on a map that contains itself (see [`printable`]).
+pub fn try_strval(v: &Value) -> Result<String, FuncError> {
+    printable(v)?;
+    Ok(strval(v))
+}
+
+/// [`strslice`], failing on a map that contains itself (see [`printable`]).
+pub fn try_strslice(v: &Value) -> Result<Vec<String>, FuncError> {
+    printable(v)?;
+    Ok(strslice(v))
 }
 
 /// Sprig `strslice` (`toStrings`, `join`, `sortAlpha`): list items as

@@ -5,10 +5,10 @@
 //! their first argument in place (every holder of the map sees it) and
 //! return it; `dict`, `pick`, `omit` and `deepCopy` make new maps.
 
-use super::conversion::strval;
+use super::conversion::try_strval;
 use super::defaults::empty;
 use super::{arg, arg_map, arg_str, map_key, string_list};
-use crate::template::{FuncError, FuncResult, FuncTable, Map, MapRef, Signature, Ty, Value};
+use crate::template::{Elem, FuncError, FuncResult, FuncTable, Map, MapRef, Signature, Ty, Value};
 
 pub fn register(t: &mut FuncTable) {
     use Ty::{Any, String};
@@ -16,7 +16,7 @@ pub fn register(t: &mut FuncTable) {
     t.add("dict", Signature::variadic(&[], Any), |a| {
         let mut m = Map::new();
         for pair in a.chunks(2) {
-            let key = strval(&pair[0]);
+            let key = try_strval(&pair[0])?;
             let val = pair.get(1).cloned().unwrap_or_else(|| Value::str(""));
             m.insert(map_key(&key), val);
         }
@@ -206,7 +206,7 @@ fn dig(a: &[Value]) -> FuncResult {
     let (last, rest) = a.split_last().ok_or_else(|| FuncError::new("dig"))?;
     let (default, keys) = rest.split_last().ok_or_else(|| FuncError::new("dig"))?;
     let mut dict = match last {
-        Value::Map(m) => m.clone(),
+        Value::Map(m) if m.elem() == Elem::Interface => m.clone(),
         other => return Err(assertion(other, "map[string]interface {}")),
     };
     let keys: Vec<&str> = keys
@@ -221,7 +221,7 @@ fn dig(a: &[Value]) -> FuncResult {
             return Ok(step);
         }
         dict = match step {
-            Value::Map(m) => m,
+            Value::Map(m) if m.elem() == Elem::Interface => m,
             other => return Err(assertion(&other, "map[string]interface {}")),
         };
     }

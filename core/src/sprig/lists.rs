@@ -3,10 +3,10 @@
 //! `must*` variants. Sprig panics (non-`must`) and errors (`must`) with the
 //! same text; both surface as `error calling NAME: …` in a template.
 
-use super::conversion::{strslice, strval, to_int64};
+use super::conversion::{to_int64, try_strslice, try_strval};
 use super::defaults::empty;
 use super::{arg, arg_int, nil_deref, string_list};
-use crate::template::{FuncError, FuncResult, FuncTable, Signature, Ty, Value};
+use crate::template::{Elem, FuncError, FuncResult, FuncTable, Signature, Ty, Value};
 
 pub fn register(t: &mut FuncTable) {
     use Ty::*;
@@ -138,11 +138,11 @@ pub fn register(t: &mut FuncTable) {
         let v = arg(a, 0);
         Ok(match v {
             Value::List(_) | Value::Bytes(_) => {
-                let mut s = strslice(v);
+                let mut s = try_strslice(v)?;
                 s.sort();
                 string_list(s)
             }
-            other => string_list([strval(other)]),
+            other => string_list([try_strval(other)?]),
         })
     });
 }
@@ -185,7 +185,8 @@ fn slice(a: &[Value]) -> FuncResult {
     let (s, e) = (start as usize, end as usize);
     Ok(match list {
         Value::Bytes(b) => Value::Bytes(b[s..e].into()),
-        Value::List(v) => Value::list(v[s..e].to_vec()),
+        // reflect's Slice keeps the slice type (`slice (until 3) 1` is `[]int`).
+        Value::List(v) => Value::typed_list(v.elem(), v[s..e].to_vec()),
         _ => Value::Nil,
     })
 }
@@ -200,5 +201,6 @@ fn chunk(a: &[Value]) -> FuncResult {
         .chunks(size as usize)
         .map(|c| Value::list(c.to_vec()))
         .collect();
-    Ok(Value::list(out))
+    // Sprig builds a `[][]interface{}`.
+    Ok(Value::typed_list(Elem::InterfaceSlice, out))
 }

@@ -8,7 +8,7 @@ use rand::RngExt;
 
 use super::conversion::{to_float64, to_int64};
 use super::{arg, arg_int};
-use crate::template::{FuncError, FuncResult, FuncTable, Signature, Ty, Value};
+use crate::template::{Elem, FuncError, FuncResult, FuncTable, Signature, Ty, Value};
 
 pub fn register(t: &mut FuncTable) {
     use Ty::*;
@@ -179,7 +179,7 @@ fn round(a: &[Value]) -> FuncResult {
 }
 
 fn int_list(v: Vec<i64>) -> Value {
-    Value::list(v.into_iter().map(Value::Int).collect())
+    Value::typed_list(Elem::Int, v.into_iter().map(Value::Int).collect())
 }
 
 /// Sprig `untilStep`.

@@ -7,7 +7,7 @@
 //! reproduces Sprig's results and error texts, including the messages of the
 //! Go panics Sprig lets escape (text/template turns them into errors).
 
-use crate::template::{FuncError, FuncResult, FuncTable, MapRef, Str, Value};
+use crate::template::{Elem, FuncError, FuncResult, FuncTable, MapRef, Str, Value};
 
 pub mod certs;
 pub mod conversion;
@@ -94,14 +94,15 @@ pub(crate) fn arg_bool(args: &[Value], i: usize) -> Result<bool, FuncError> {
 /// A `map[string]interface{}` argument; Go passes nil as a nil map.
 pub(crate) fn arg_map(args: &[Value], i: usize) -> Result<Option<&MapRef>, FuncError> {
     match arg(args, i) {
-        Value::Map(m) => Ok(Some(m)),
+        Value::Map(m) if m.elem() == Elem::Interface => Ok(Some(m)),
         Value::Nil => Ok(None),
         other => Err(wrong_type("map[string]interface {}", other)),
     }
 }
 
+/// A Go `[]string` (what `keys`, `splitList`, `sortAlpha`, … return).
 pub(crate) fn string_list(items: impl IntoIterator<Item = String>) -> Value {
-    Value::list(items.into_iter().map(Value::from_string).collect())
+    Value::string_list(items)
 }
 
 pub(crate) fn map_key(s: &str) -> Str {

@@ -11,7 +11,7 @@
 use regex::Regex;
 
 use super::{arg_int, arg_str, ok, string_list};
-use crate::template::{FuncError, FuncResult, FuncTable, Signature, Ty, Value};
+use crate::template::{Elem, FuncError, FuncResult, FuncTable, Signature, Ty, Value};
 
 pub fn register(t: &mut FuncTable) {
     use Ty::*;
@@ -110,7 +110,7 @@ fn find_all(a: &[Value], panicking: bool) -> FuncResult {
         .collect();
     if found.is_empty() {
         // Go's FindAllString returns nil when nothing matches.
-        return Ok(Value::nil_list());
+        return Ok(Value::nil_typed_list(Elem::String));
     }
     Ok(string_list(found))
 }
@@ -139,7 +139,8 @@ fn split(a: &[Value], panicking: bool) -> FuncResult {
     let re = compile_for(pattern, panicking)?;
     let (s, n) = (arg_str(a, 1)?, arg_int(a, 2)?);
     if n == 0 {
-        return Ok(string_list(Vec::new()));
+        // Go's Regexp.Split returns nil for n == 0.
+        return Ok(Value::nil_typed_list(Elem::String));
     }
     if !pattern.is_empty() && s.is_empty() {
         return Ok(string_list([std::string::String::new()]));

@@ -9,9 +9,9 @@
 
 use rand::RngExt;
 
-use super::conversion::{go_quote, strslice, strval};
+use super::conversion::{go_quote, printable, try_strslice, try_strval};
 use super::{arg, arg_int, arg_str, ok, string_list};
-use crate::template::{FuncError, FuncResult, FuncTable, Map, Signature, Ty, Value};
+use crate::template::{Elem, FuncError, FuncResult, FuncTable, Map, MapRef, Signature, Ty, Value};
 
 pub fn register(t: &mut FuncTable) {
     use Ty::*;
@@ -126,24 +126,24 @@ pub fn register(t: &mut FuncTable) {
         let parts: Vec<std::string::String> = a
             .iter()
             .filter(|v| !v.is_nil())
-            .map(|v| go_quote(&strval(v)))
-            .collect();
+            .map(|v| try_strval(v).map(|s| go_quote(&s)))
+            .collect::<Result<_, _>>()?;
         ok(parts.join(" "))
     });
     t.add("squote", Signature::variadic(&[], Any), |a| {
         let parts: Vec<std::string::String> = a
             .iter()
             .filter(|v| !v.is_nil())
-            .map(|v| format!("'{}'", v.to_go_string()))
-            .collect();
+            .map(|v| printable(v).map(|()| format!("'{}'", v.to_go_string())))
+            .collect::<Result<_, _>>()?;
         ok(parts.join(" "))
     });
     t.add("cat", Signature::variadic(&[], Any), |a| {
         let parts: Vec<std::string::String> = a
             .iter()
             .filter(|v| !v.is_nil())
-            .map(Value::to_go_string)
-            .collect();
+            .map(|v| printable(v).map(|()| v.to_go_string()))
+            .collect::<Result<_, _>>()?;
         ok(parts.join(" "))
     });
     t.add("indent", Signature::fixed(&[Int, String]), |a| {
@@ -180,7 +180,7 @@ pub fn register(t: &mut FuncTable) {
         Ok(string_list(parts.into_iter().map(str::to_string)))
     });
     t.add("join", Signature::fixed(&[String, Any]), |a| {
-        ok(strslice(arg(a, 1)).join(arg_str(a, 0)?))
+        ok(try_strslice(arg(a, 1))?.join(arg_str(a, 0)?))
     });
 }
 
@@ -360,7 +360,8 @@ fn indexed_map(parts: Vec<&str>) -> Value {
     for (i, p) in parts.into_iter().enumerate() {
         m.insert(format!("_{i}").into(), Value::str(p));
     }
-    Value::map(m)
+    // Sprig's `split`/`splitn` return a `map[string]string`.
+    Value::Map(MapRef::typed(Elem::String, m))
 }
 
 /// goutils `AbbreviateFull` (byte offsets, as in Go).

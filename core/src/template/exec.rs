@@ -19,7 +19,7 @@ use super::error::{ExecError, ExecErrorKind};
 use super::funcs::{FuncDef, Signature, Ty};
 use super::lexer::go_quote;
 use super::set::{Host, MissingKey, Rendered, TemplateSet, TplParsed, TraceEntry};
-use super::value::{Map, Str, Value};
+use super::value::{Elem, Map, Str, Value};
 
 type R<T> = Result<T, ExecError>;
 
@@ -246,10 +246,11 @@ fn can_be_nil(ty: Ty) -> bool {
 
 /// The nil Go passes for an untyped `nil` argument: a nil map for a map
 /// parameter (reads see no entries, `set` fails with `assignment to entry
-/// in nil map`), an empty list for a slice (a nil slice prints as `[]`).
+/// in nil map`), a nil slice for a slice parameter.
 fn zero_of(ty: Ty) -> Value {
     match ty {
-        Ty::List | Ty::StrList => Value::list(Vec::new()),
+        Ty::List => Value::nil_list(),
+        Ty::StrList => Value::nil_typed_list(Elem::String),
         Ty::Map => Value::Map(super::value::MapRef::nil()),
         _ => Value::Nil,
     }
@@ -263,12 +264,11 @@ fn type_matches(v: &Value, ty: Ty) -> bool {
         Ty::Int64 => matches!(v, Value::Int64(_)),
         Ty::Float64 => matches!(v, Value::Float(_)),
         Ty::Bool => matches!(v, Value::Bool(_)),
-        Ty::List => matches!(v, Value::List(_)),
-        Ty::Map => matches!(v, Value::Map(_)),
-        Ty::StrList => match v {
-            Value::List(l) => l.iter().all(|x| matches!(x, Value::String(_))),
-            _ => false,
-        },
+        // Go assigns only the exact slice/map type: a `[]string` is not an
+        // `[]interface{}`, a `map[string]string` not a `map[string]interface{}`.
+        Ty::List => matches!(v, Value::List(l) if l.elem() == Elem::Interface),
+        Ty::Map => matches!(v, Value::Map(m) if m.elem() == Elem::Interface),
+        Ty::StrList => matches!(v, Value::List(l) if l.elem() == Elem::String),
         Ty::Struct(name) => matches!(v, Value::Object(o) if o.type_name() == name),
     }
 }
@@ -1584,7 +1584,7 @@ fn builtin_slice(argv: &[Val]) -> Result<Val, String> {
             let bytes = s.as_bytes().get(a..b).unwrap_or(&[]);
             Value::from_string(String::from_utf8_lossy(bytes).into_owned())
         }
-        Value::List(l) => Value::list(l.get(a..b).unwrap_or(&[]).to_vec()),
+        Value::List(l) => Value::typed_list(l.elem(), l.get(a..b).unwrap_or(&[]).to_vec()),
         Value::Bytes(bs) => Value::Bytes(Arc::from(bs.get(a..b).unwrap_or(&[]))),
         _ => Value::Nil,
     }))
@@ -1613,17 +1613,22 @@ fn comparable(v: &Value) -> bool {
     !matches!(v, Value::List(_) | Value::Map(_) | Value::Bytes(_))
 }
 
+/// Go's error for `eq` on a slice or map (which prints the value with `%v`;
+/// Go's stack overflows printing a map that contains itself).
+fn uncomparable(v: &Value) -> String {
+    match v.check_acyclic() {
+        Ok(()) => format!("uncomparable type {}: {}", v.type_name(), v.to_go_string()),
+        Err(e) => e.to_string(),
+    }
+}
+
 fn builtin_eq(argv: &[Val]) -> Result<bool, String> {
     let Some(a1) = argv.first() else {
         return Err("missing argument for comparison".into());
     };
     let a1 = &a1.v;
     if !a1.is_nil() && !comparable(a1) {
-        return Err(format!(
-            "uncomparable type {}: {}",
-            a1.type_name(),
-            a1.to_go_string()
-        ));
+        return Err(uncomparable(a1));
     }
     if argv.len() < 2 {
         return Err("missing argument for comparison".into());
@@ -1648,11 +1653,7 @@ fn builtin_eq(argv: &[Val]) -> Result<bool, String> {
                         a.is_nil() && a1.is_nil()
                     } else {
                         if !comparable(a) {
-                            return Err(format!(
-                                "uncomparable type {}: {}",
-                                a.type_name(),
-                                a.to_go_string()
-                            ));
+                            return Err(uncomparable(a));
                         }
                         match (a1, a) {
                             (Value::Object(x), Value::Object(y)) => Arc::ptr_eq(x, y),

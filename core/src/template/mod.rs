@@ -48,4 +48,7 @@ pub use exec::{helm_exec_error, helm_parse_error};
 pub use funcs::{FuncDef, FuncError, FuncResult, FuncTable, NativeFn, Signature, Ty};
 pub use lexer::{DELIMITERS_ANNOTATION, Delims};
 pub use set::{Host, MissingKey, NoHost, Options, Rendered, TemplateSet, TraceEntry};
-pub use value::{CycleError, Map, MapRead, MapRef, MapWrite, Object, Str, Value, WalkGuard};
+pub use value::{
+    CycleError, Elem, List, Map, MapRead, MapRef, MapWrite, NamedElem, Object, Str, Value,
+    WalkGuard,
+};

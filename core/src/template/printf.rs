@@ -7,7 +7,7 @@
 
 use super::lexer::{go_quote_into, go_quote_rune_into, is_go_print};
 use super::strconv::format_float;
-use super::value::{CycleError, Value};
+use super::value::{CycleError, Elem, Value};
 
 /// Go `fmt.Sprint(args...)`: spaces between operands when neither is a string.
 /// A map that contains itself prints as `<cycle>` (see [`try_sprint`]).
@@ -387,22 +387,33 @@ impl Printer {
                     self.buf.push_str("<nil>");
                 }
             }
-            Value::List(_) if verb == 'v' && self.f.sharp_v && v.is_nil_list() => {
-                self.buf.push_str("[]interface {}(nil)");
+            Value::List(items) if verb == 'v' && self.f.sharp_v && items.is_nil() => {
+                self.buf.push_str(items.type_name());
+                self.buf.push_str("(nil)");
             }
             // Go syntax: `[]interface {}{1, "x"}`, `map[string]interface {}{"k":1}`.
             Value::List(items) if verb == 'v' && self.f.sharp_v => {
-                self.buf.push_str("[]interface {}{");
+                self.buf.push_str(items.type_name());
+                self.buf.push('{');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
                         self.buf.push_str(", ");
                     }
-                    self.print_value(item, verb, depth + 1);
+                    match (item, items.elem()) {
+                        // A nil pointer element: `(*chart.Maintainer)(nil)`.
+                        (Value::Nil, Elem::Named(n)) => {
+                            self.buf.push('(');
+                            self.buf.push_str(n.name);
+                            self.buf.push_str(")(nil)");
+                        }
+                        _ => self.print_value(item, verb, depth + 1),
+                    }
                 }
                 self.buf.push('}');
             }
             Value::Map(m) if verb == 'v' && self.f.sharp_v && m.is_nil() => {
-                self.buf.push_str("map[string]interface {}(nil)");
+                self.buf.push_str(m.type_name());
+                self.buf.push_str("(nil)");
             }
             Value::Map(m) if verb == 'v' && self.f.sharp_v => {
                 let Ok(_on_path) = m.enter() else {
@@ -410,7 +421,8 @@ impl Printer {
                     self.buf.push_str("<cycle>");
                     return;
                 };
-                self.buf.push_str("map[string]interface {}{");
+                self.buf.push_str(m.type_name());
+                self.buf.push('{');
                 for (i, (k, val)) in m.read().iter().enumerate() {
                     if i > 0 {
                         self.buf.push_str(", ");

@@ -21,6 +21,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, LazyLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::funcs::FuncError;
@@ -39,6 +40,167 @@ pub type MapRead<'a> = RwLockReadGuard<'a, Map>;
 /// Write access to a map's entries (same rules as [`MapRead`]).
 pub type MapWrite<'a> = RwLockWriteGuard<'a, Map>;
 
+/// The Go element type of a slice (or the value type of a map) that a
+/// template can see. Go and Sprig hand templates typed containers
+/// (`keys` is `[]string`, `until` is `[]int`, `split` is
+/// `map[string]string`); they differ from `[]interface {}` in `typeOf`,
+/// `%#v`, `deepEqual` and in which function parameters accept them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Elem {
+    /// `interface {}`: the element type of everything YAML, JSON and
+    /// `list`/`dict` build.
+    #[default]
+    Interface,
+    /// `string` (elements are [`Value::String`]).
+    String,
+    /// `int` (elements are [`Value::Int`]).
+    Int,
+    /// `[]interface {}` (elements are `[]interface {}` lists: `chunk`).
+    InterfaceSlice,
+    /// A type only an [`Object`] stands for (`.Chart.Maintainers` is a
+    /// `[]*chart.Maintainer`), by its spellings.
+    Named(&'static NamedElem),
+}
+
+/// The Go spellings of an element type outside the value model's own
+/// (see [`Elem::Named`]); declared as a `static` by the code that makes
+/// such lists.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct NamedElem {
+    /// The element type (`*chart.Maintainer`).
+    pub name: &'static str,
+    /// The slice type (`[]*chart.Maintainer`).
+    pub slice: &'static str,
+    /// The map type (`map[string]*chart.Maintainer`).
+    pub map: &'static str,
+}
+
+impl Elem {
+    /// The Go spelling of the element type.
+    pub fn go_name(self) -> &'static str {
+        match self {
+            Elem::Interface => "interface {}",
+            Elem::String => "string",
+            Elem::Int => "int",
+            Elem::InterfaceSlice => "[]interface {}",
+            Elem::Named(n) => n.name,
+        }
+    }
+
+    /// The Go spelling of a slice of this element type (`[]string`).
+    pub fn slice_type(self) -> &'static str {
+        match self {
+            Elem::Interface => "[]interface {}",
+            Elem::String => "[]string",
+            Elem::Int => "[]int",
+            Elem::InterfaceSlice => "[][]interface {}",
+            Elem::Named(n) => n.slice,
+        }
+    }
+
+    /// The Go spelling of a `map[string]` of this element type.
+    pub fn map_type(self) -> &'static str {
+        match self {
+            Elem::Interface => "map[string]interface {}",
+            Elem::String => "map[string]string",
+            Elem::Int => "map[string]int",
+            Elem::InterfaceSlice => "map[string][]interface {}",
+            Elem::Named(n) => n.map,
+        }
+    }
+}
+
+/// A Go slice: its items, its element type and whether it is a nil slice.
+/// Dereferences to the `Vec` of items. A list built from a `Vec`
+/// ([`List::from`], [`Value::list`]) is a `[]interface {}`; code that
+/// builds a new list from a typed one (`append`, `uniq`, …) gets an
+/// `[]interface {}` that way, as Sprig does.
+#[derive(Clone, Default)]
+pub struct List {
+    elem: Elem,
+    nil: bool,
+    items: Vec<Value>,
+}
+
+impl List {
+    /// A list of Go element type `elem` (the items must be of that type).
+    pub fn typed(elem: Elem, items: Vec<Value>) -> List {
+        List {
+            elem,
+            nil: false,
+            items,
+        }
+    }
+
+    /// A Go nil slice of element type `elem`.
+    pub fn nil(elem: Elem) -> List {
+        List {
+            elem,
+            nil: true,
+            items: Vec::new(),
+        }
+    }
+
+    /// The Go element type.
+    pub fn elem(&self) -> Elem {
+        self.elem
+    }
+
+    /// Whether this is a Go nil slice (prints `[]T(nil)` with `%#v`,
+    /// encodes as JSON `null`); a nil slice is always empty.
+    pub fn is_nil(&self) -> bool {
+        self.nil && self.items.is_empty()
+    }
+
+    /// The Go type name (`[]string`).
+    pub fn type_name(&self) -> &'static str {
+        self.elem.slice_type()
+    }
+
+    /// The items, without copying when this is the only holder.
+    pub fn into_vec(self) -> Vec<Value> {
+        self.items
+    }
+}
+
+impl Deref for List {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.items
+    }
+}
+
+impl DerefMut for List {
+    fn deref_mut(&mut self) -> &mut Vec<Value> {
+        &mut self.items
+    }
+}
+
+/// Go `reflect.DeepEqual` on slices: same type, both nil or both not, same items.
+impl PartialEq for List {
+    fn eq(&self, other: &List) -> bool {
+        self.elem == other.elem && self.is_nil() == other.is_nil() && self.items == other.items
+    }
+}
+
+impl From<Vec<Value>> for List {
+    fn from(items: Vec<Value>) -> List {
+        List::typed(Elem::Interface, items)
+    }
+}
+
+impl FromIterator<Value> for List {
+    fn from_iter<I: IntoIterator<Item = Value>>(iter: I) -> List {
+        List::from(iter.into_iter().collect::<Vec<_>>())
+    }
+}
+
+impl fmt::Debug for List {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.items.iter()).finish()
+    }
+}
+
 /// A Go map: shared, mutable identity. `clone` gives the same map (like
 /// copying a Go map variable); [`MapRef::deep_copy`] a new one.
 ///
@@ -56,6 +218,8 @@ pub struct MapRef(Arc<MapCell>);
 #[derive(Default)]
 struct MapCell {
     nil: bool,
+    /// The Go value type (`map[string]string` from `split`).
+    elem: Elem,
     entries: RwLock<Map>,
 }
 
@@ -66,8 +230,14 @@ pub struct CycleError;
 
 impl MapRef {
     pub fn new(map: Map) -> MapRef {
+        MapRef::typed(Elem::Interface, map)
+    }
+
+    /// A `map[string]T` with value type `elem` (values must be of that type).
+    pub fn typed(elem: Elem, map: Map) -> MapRef {
         MapRef(Arc::new(MapCell {
             nil: false,
+            elem,
             entries: RwLock::new(map),
         }))
     }
@@ -76,6 +246,7 @@ impl MapRef {
     pub fn nil() -> MapRef {
         MapRef(Arc::new(MapCell {
             nil: true,
+            elem: Elem::Interface,
             entries: RwLock::new(Map::new()),
         }))
     }
@@ -83,6 +254,16 @@ impl MapRef {
     /// Whether this is a Go nil map (see [`MapRef::nil`]).
     pub fn is_nil(&self) -> bool {
         self.0.nil
+    }
+
+    /// The Go value type (`Interface` for `map[string]interface {}`).
+    pub fn elem(&self) -> Elem {
+        self.0.elem
+    }
+
+    /// The Go type name (`map[string]interface {}`).
+    pub fn type_name(&self) -> &'static str {
+        self.0.elem.map_type()
     }
 
     /// The entries, locked for reading.
@@ -172,7 +353,7 @@ impl MapRef {
         for (k, v) in snapshot {
             out.insert(k, v.deep_copy()?);
         }
-        Ok(MapRef::new(out))
+        Ok(MapRef::typed(self.elem(), out))
     }
 
     /// Whether both are the same Go map.
@@ -239,8 +420,8 @@ impl PartialEq for MapRef {
         if self.ptr_eq(other) {
             return true;
         }
-        // DeepEqual tells a nil map from an empty one.
-        if self.is_nil() != other.is_nil() {
+        // DeepEqual tells a nil map from an empty one, and compares types.
+        if self.is_nil() != other.is_nil() || self.elem() != other.elem() {
             return false;
         }
         let (Ok(_a), Ok(_b)) = (self.enter(), other.enter()) else {
@@ -275,9 +456,10 @@ pub enum Value {
     String(Str),
     /// Go `[]byte` (`.Files.GetBytes`).
     Bytes(Arc<[u8]>),
-    /// Go `[]interface{}`.
-    List(Arc<Vec<Value>>),
-    /// Go `map[string]interface{}`: shared and mutable, see [`MapRef`].
+    /// A Go slice: `[]interface{}`, or a typed one (`[]string`), see [`List`].
+    List(Arc<List>),
+    /// A Go `map[string]interface{}` (or `map[string]string`): shared and
+    /// mutable, see [`MapRef`].
     Map(MapRef),
     /// A Go struct or pointer with fields and methods (`.Chart`, `.Files`, …).
     Object(Arc<dyn Object>),
@@ -315,9 +497,8 @@ pub trait Object: Send + Sync + fmt::Debug {
     }
 }
 
-/// The one list that is a Go nil slice (see [`Value::nil_list`]), told
-/// apart from other empty lists by identity.
-static NIL_LIST: LazyLock<Arc<Vec<Value>>> = LazyLock::new(|| Arc::new(Vec::new()));
+/// The Go nil `[]interface{}`, shared so making one does not allocate.
+static NIL_LIST: LazyLock<Arc<List>> = LazyLock::new(|| Arc::new(List::nil(Elem::Interface)));
 
 impl Value {
     /// A Go nil `[]interface{}` (`fromJsonArray "null"`, `rest` of an empty
@@ -328,9 +509,17 @@ impl Value {
         Value::List(NIL_LIST.clone())
     }
 
-    /// Whether this is the Go nil slice of [`Value::nil_list`].
+    /// A Go nil slice of element type `elem` (`[]string(nil)`).
+    pub fn nil_typed_list(elem: Elem) -> Value {
+        match elem {
+            Elem::Interface => Value::nil_list(),
+            _ => Value::List(Arc::new(List::nil(elem))),
+        }
+    }
+
+    /// Whether this is a Go nil slice (of any element type).
     pub fn is_nil_list(&self) -> bool {
-        matches!(self, Value::List(l) if Arc::ptr_eq(l, &NIL_LIST))
+        matches!(self, Value::List(l) if l.is_nil())
     }
 
     pub fn str(s: &str) -> Value {
@@ -341,8 +530,23 @@ impl Value {
         Value::String(Arc::from(s))
     }
 
+    /// A new Go `[]interface{}`.
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Arc::new(items))
+        Value::List(Arc::new(List::from(items)))
+    }
+
+    /// A new Go slice of element type `elem` (`[]string` of
+    /// [`Value::String`]s, `[]int` of [`Value::Int`]s, …).
+    pub fn typed_list(elem: Elem, items: Vec<Value>) -> Value {
+        Value::List(Arc::new(List::typed(elem, items)))
+    }
+
+    /// A new Go `[]string`.
+    pub fn string_list(items: impl IntoIterator<Item = String>) -> Value {
+        Value::typed_list(
+            Elem::String,
+            items.into_iter().map(Value::from_string).collect(),
+        )
     }
 
     /// A new Go map holding `map`.
@@ -385,8 +589,8 @@ impl Value {
             Value::Float(_) => "float64",
             Value::String(_) => "string",
             Value::Bytes(_) => "[]uint8",
-            Value::List(_) => "[]interface {}",
-            Value::Map(_) => "map[string]interface {}",
+            Value::List(l) => l.type_name(),
+            Value::Map(m) => m.type_name(),
             Value::Object(o) => o.type_name(),
         }
     }
@@ -448,7 +652,8 @@ impl Value {
     pub fn deep_copy(&self) -> Result<Value, CycleError> {
         match self {
             Value::Map(m) => Ok(Value::Map(m.deep_copy()?)),
-            Value::List(l) if l.iter().any(Value::has_map) => Ok(Value::list(
+            Value::List(l) if l.iter().any(Value::has_map) => Ok(Value::typed_list(
+                l.elem(),
                 l.iter().map(Value::deep_copy).collect::<Result<_, _>>()?,
             )),
             other => Ok(other.clone()),
@@ -581,11 +786,9 @@ impl PartialEq for Value {
             (Value::Float(a), Value::Float(b)) => a == b,
             (Value::String(a), Value::String(b)) => a == b,
             (Value::Bytes(a), Value::Bytes(b)) => a == b,
-            // DeepEqual tells a nil slice from an empty one.
-            (Value::List(a), Value::List(b)) => {
-                Arc::ptr_eq(a, b)
-                    || (a == b && Arc::ptr_eq(a, &NIL_LIST) == Arc::ptr_eq(b, &NIL_LIST))
-            }
+            // DeepEqual compares the types and tells a nil slice from an
+            // empty one.
+            (Value::List(a), Value::List(b)) => Arc::ptr_eq(a, b) || a == b,
             (Value::Map(a), Value::Map(b)) => a == b,
             (Value::Object(a), Value::Object(b)) => {
                 Arc::ptr_eq(a, b)
@@ -706,6 +909,34 @@ mod tests {
             m.as_map_ref()
                 .is_some_and(|a| !a.ptr_eq(copy.as_map_ref().unwrap_or(a)))
         );
+    }
+
+    #[test]
+    fn typed_lists_and_maps_keep_their_go_type() {
+        let ints = Value::typed_list(Elem::Int, vec![Value::Int(0)]);
+        assert_eq!(ints.type_name(), "[]int");
+        // DeepEqual compares types: []int{0} is not []interface{}{0}.
+        assert!(ints != Value::list(vec![Value::Int(0)]));
+        assert!(ints == Value::typed_list(Elem::Int, vec![Value::Int(0)]));
+        // A nil slice is only nil while empty; nil and empty differ.
+        let mut nil = List::nil(Elem::String);
+        assert!(nil.is_nil());
+        assert!(Value::nil_typed_list(Elem::String) != Value::string_list([]));
+        nil.push(v("x"));
+        assert!(!nil.is_nil());
+        // deep_copy keeps the slice and map types, also when it rebuilds.
+        let nested = Value::typed_list(
+            Elem::InterfaceSlice,
+            vec![Value::list(vec![Value::map(Map::new())])],
+        );
+        assert_eq!(
+            nested.deep_copy().unwrap_or_default().type_name(),
+            "[][]interface {}"
+        );
+        let strings = Value::Map(MapRef::typed(Elem::String, Map::new()));
+        let copy = strings.deep_copy().unwrap_or_default();
+        assert_eq!(copy.type_name(), "map[string]string");
+        assert!(copy == strings && strings != Value::map(Map::new()));
     }
 
     #[test]
