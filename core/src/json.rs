@@ -133,7 +133,10 @@ fn encode_value(
             let _on_path = map.enter().map_err(|_| JsonError::cycle())?;
             encode_map(out, &map.read(), opts, depth)?
         }
-        Value::Object(o) => encode_value(out, &o.to_json_value(), opts, depth)?,
+        Value::Object(o) => match o.json_fields() {
+            Some(fields) => encode_fields(out, fields.iter().map(|(k, v)| (*k, v)), opts, depth)?,
+            None => encode_value(out, &o.to_json_value(), opts, depth)?,
+        },
     }
     Ok(())
 }
@@ -144,16 +147,24 @@ fn encode_map(
     opts: EncodeOptions,
     depth: usize,
 ) -> Result<(), JsonError> {
-    if map.is_empty() {
-        out.push_str("{}");
-        return Ok(());
-    }
-    out.push('{');
     // BTreeMap<Str> iterates in byte order, which is Go's sort.Strings order.
-    for (i, (k, v)) in map.iter().enumerate() {
-        if i > 0 {
+    encode_fields(out, map.iter().map(|(k, v)| (&**k, v)), opts, depth)
+}
+
+/// A JSON object with the members in the given order.
+fn encode_fields<'v>(
+    out: &mut String,
+    fields: impl Iterator<Item = (&'v str, &'v Value)>,
+    opts: EncodeOptions,
+    depth: usize,
+) -> Result<(), JsonError> {
+    out.push('{');
+    let mut any = false;
+    for (k, v) in fields {
+        if any {
             out.push(',');
         }
+        any = true;
         newline(out, opts, depth + 1);
         write_json_string(out, k, opts.escape_html);
         out.push(':');
@@ -162,7 +173,9 @@ fn encode_map(
         }
         encode_value(out, v, opts, depth + 1)?;
     }
-    newline(out, opts, depth);
+    if any {
+        newline(out, opts, depth);
+    }
     out.push('}');
     Ok(())
 }

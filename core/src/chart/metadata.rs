@@ -118,13 +118,22 @@ impl Maintainer {
         Ok(m)
     }
 
-    /// Go `encoding/json` view (omitempty fields).
+    /// Go `encoding/json` fields in struct order (omitempty).
+    pub fn json_fields(&self) -> Vec<(&'static str, Value)> {
+        [
+            ("name", &self.name),
+            ("email", &self.email),
+            ("url", &self.url),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, Value::str(v)))
+        .collect()
+    }
+
+    /// Go `encoding/json` view (omitempty fields) as a map.
     pub fn to_json_value(&self) -> Value {
-        let mut m = Map::new();
-        put_str(&mut m, "name", &self.name);
-        put_str(&mut m, "email", &self.email);
-        put_str(&mut m, "url", &self.url);
-        Value::map(m)
+        fields_map(self.json_fields())
     }
 }
 
@@ -150,25 +159,35 @@ impl Dependency {
         Ok(d)
     }
 
-    /// Go `encoding/json` view: `name` and `repository` are always present.
-    pub fn to_json_value(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("name".into(), Value::str(&self.name));
-        put_str(&mut m, "version", &self.version);
-        m.insert("repository".into(), Value::str(&self.repository));
-        put_str(&mut m, "condition", &self.condition);
-        put_list(&mut m, "tags", &self.tags);
+    /// Go `encoding/json` fields in struct order: `name` and `repository`
+    /// always, the rest omitempty.
+    pub fn json_fields(&self) -> Vec<(&'static str, Value)> {
+        let mut out = vec![("name", Value::str(&self.name))];
+        if !self.version.is_empty() {
+            out.push(("version", Value::str(&self.version)));
+        }
+        out.push(("repository", Value::str(&self.repository)));
+        if !self.condition.is_empty() {
+            out.push(("condition", Value::str(&self.condition)));
+        }
+        if !self.tags.is_empty() {
+            out.push(("tags", str_list(&self.tags)));
+        }
         if self.enabled {
-            m.insert("enabled".into(), Value::Bool(true));
+            out.push(("enabled", Value::Bool(true)));
         }
         if !self.import_values.is_empty() {
-            m.insert(
-                "import-values".into(),
-                Value::list(self.import_values.clone()),
-            );
+            out.push(("import-values", Value::list(self.import_values.clone())));
         }
-        put_str(&mut m, "alias", &self.alias);
-        Value::map(m)
+        if !self.alias.is_empty() {
+            out.push(("alias", Value::str(&self.alias)));
+        }
+        out
+    }
+
+    /// Go `encoding/json` view as a map.
+    pub fn to_json_value(&self) -> Value {
+        fields_map(self.json_fields())
     }
 
     /// Helm's `Dependency.Validate`: sanitises strings, checks the alias.
@@ -391,12 +410,7 @@ impl Metadata {
 
     /// Go `encoding/json` view as a (key-sorted) map.
     pub fn to_json_value(&self) -> Value {
-        Value::map(
-            self.json_fields()
-                .into_iter()
-                .map(|(k, v)| (k.into(), v))
-                .collect(),
-        )
+        fields_map(self.json_fields())
     }
 
     pub fn annotations_value(&self) -> Value {
@@ -453,18 +467,6 @@ fn dependencies_json(deps: &[Option<Dependency>]) -> Value {
 
 fn str_list(items: &[String]) -> Value {
     Value::list(items.iter().map(|s| Value::str(s)).collect())
-}
-
-fn put_str(m: &mut Map, key: &str, v: &str) {
-    if !v.is_empty() {
-        m.insert(key.into(), Value::str(v));
-    }
-}
-
-fn put_list(m: &mut Map, key: &str, v: &[String]) {
-    if !v.is_empty() {
-        m.insert(key.into(), str_list(v));
-    }
 }
 
 /// Helm's `sanitizeString`: whitespace becomes a space, non-printable
@@ -532,6 +534,11 @@ pub fn go_quote(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// Struct fields as a `map[string]interface{}` (the JSON round trip's view).
+fn fields_map(fields: Vec<(&'static str, Value)>) -> Value {
+    Value::map(fields.into_iter().map(|(k, v)| (k.into(), v)).collect())
 }
 
 #[cfg(test)]

@@ -88,6 +88,19 @@ pub fn metadata_field(md: &Metadata, name: &str) -> Option<Value> {
     })
 }
 
+/// `chart.Metadata`'s JSON fields in struct order, its maintainers and
+/// dependencies as struct objects so they keep their field order too.
+fn metadata_json_fields(md: &Metadata) -> Vec<(&'static str, Value)> {
+    md.json_fields()
+        .into_iter()
+        .map(|(k, v)| match k {
+            "maintainers" => (k, metadata_field(md, "Maintainers").unwrap_or(v)),
+            "dependencies" => (k, metadata_field(md, "Dependencies").unwrap_or(v)),
+            _ => (k, v),
+        })
+        .collect()
+}
+
 impl Object for ChartObject {
     fn type_name(&self) -> &str {
         "struct { chart.Metadata; IsRoot bool }"
@@ -112,6 +125,13 @@ impl Object for ChartObject {
         m.insert("IsRoot".into(), Value::Bool(self.is_root));
         Value::map(m)
     }
+
+    fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        // The embedded struct's fields first, then the outer struct's.
+        let mut fields = metadata_json_fields(&self.metadata);
+        fields.push(("IsRoot", Value::Bool(self.is_root)));
+        Some(fields)
+    }
 }
 
 /// A bare `chart.Metadata` (`.Chart.Metadata`).
@@ -127,6 +147,9 @@ impl Object for MetadataObject {
     }
     fn to_json_value(&self) -> Value {
         self.0.to_json_value()
+    }
+    fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        Some(metadata_json_fields(&self.0))
     }
 }
 
@@ -148,6 +171,9 @@ impl Object for MaintainerObject {
     }
     fn to_json_value(&self) -> Value {
         self.0.to_json_value()
+    }
+    fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        Some(self.0.json_fields())
     }
 }
 
@@ -175,5 +201,8 @@ impl Object for DependencyObject {
     }
     fn to_json_value(&self) -> Value {
         self.0.to_json_value()
+    }
+    fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        Some(self.0.json_fields())
     }
 }

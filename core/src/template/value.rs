@@ -485,6 +485,11 @@ pub trait Object: Send + Sync + fmt::Debug {
     }
     /// The value Go's `encoding/json` would produce (struct → map by json tags).
     fn to_json_value(&self) -> Value;
+    /// The same fields in Go's struct order, which `encoding/json` keeps
+    /// (`toJson .Chart`); `None` when the JSON view is a map (keys sorted).
+    fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        None
+    }
     /// Go `%v` formatting of the struct (`{a b}`); defaults to the JSON view's.
     fn fmt_v(&self, out: &mut String) {
         self.to_json_value().fmt_v(out)

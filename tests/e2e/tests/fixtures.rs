@@ -1,7 +1,7 @@
 //! Our own small charts (`tests/e2e/fixtures/charts`) with goldens recorded
 //! from Helm 3.10.1 (`../shared/tools/helm-oracle template …` run in that
 //! folder): document splitting quirks, hooks, `--skip-tests`, `--no-hooks`,
-//! `--show-only` and its error.
+//! `--show-only` and its error, `.Chart` as JSON.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test code: failing loudly is the point
 
@@ -86,6 +86,15 @@ const CASES: &[(&str, &str, &str, Option<&str>, i32)] = &[
         "template demo delims-angles",
         "delims.yaml",
         None,
+        0,
+    ),
+    // `toJson` keeps Go's struct field order for `.Chart`, its maintainers
+    // and dependencies; `toYaml` sorts them (JSON round trip).
+    (
+        "chart-object-json",
+        "template x chart-object-json",
+        "chart-object-json.yaml",
+        Some("chart-object-json.stderr"),
         0,
     ),
 ];
