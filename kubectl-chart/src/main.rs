@@ -9,12 +9,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 
-// A render makes and frees hundreds of thousands of small values: a quarter
-// of a run's instructions went to glibc's malloc. mimalloc (transparent huge
-// pages off, which would multiply the resident size) does it in a fraction.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,

@@ -1,7 +1,8 @@
 //! `semver` and `semverCompare` over [`crate::semver`]; `semver` returns a
 //! `*semver.Version` object with Masterminds' methods.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use super::{arg_str, ok};
 use crate::semver::{Constraints, Version};
@@ -14,10 +15,42 @@ pub fn register(t: &mut FuncTable) {
         Ok(Value::Object(Arc::new(SemverObject(v))))
     });
     t.add("semverCompare", Signature::fixed(&[String, String]), |a| {
-        let c = Constraints::parse(arg_str(a, 0)?).map_err(|e| FuncError::new(e.to_string()))?;
-        let v = Version::parse(arg_str(a, 1)?).map_err(|e| FuncError::new(e.to_string()))?;
-        ok(c.matches(&v))
+        let (constraint, version) = (arg_str(a, 0)?, arg_str(a, 1)?);
+        match semver_compare_memo(constraint, version) {
+            Ok(b) => ok(b),
+            Err(e) => Err(FuncError::new(e)),
+        }
     });
+}
+
+/// `semverCompare` is pure, and charts call it with the same few pairs
+/// (`.Capabilities.KubeVersion` against an API cut-off) in many templates:
+/// parsing the constraint each time was a visible part of a render.
+fn semver_compare_memo(constraint: &str, version: &str) -> Result<bool, String> {
+    type Memo = HashMap<(Box<str>, Box<str>), Result<bool, String>>;
+    static MEMO: LazyLock<Mutex<Memo>> = LazyLock::new(Default::default);
+    let key = (Box::from(constraint), Box::from(version));
+    if let Ok(memo) = MEMO.lock()
+        && let Some(hit) = memo.get(&key)
+    {
+        return hit.clone();
+    }
+    let result = Constraints::parse(constraint)
+        .map_err(|e| e.to_string())
+        .and_then(|c| {
+            Version::parse(version)
+                .map(|v| c.matches(&v))
+                .map_err(|e| e.to_string())
+        });
+    if let Ok(mut memo) = MEMO.lock() {
+        // Bounded: a template looping over endless distinct versions must
+        // not grow it without limit.
+        if memo.len() >= 4096 {
+            memo.clear();
+        }
+        memo.insert(key, result.clone());
+    }
+    result
 }
 
 /// Go's `*semver.Version` as templates see it.
