@@ -215,11 +215,9 @@ impl ChartSource for LoadedChart {
         let coalesced = values::coalesce_values(&mut c, vals, &mut log);
         self.push_log(log);
         let coalesced = coalesced.map_err(msg)?;
-        values::validate_against_schema(&c, &coalesced).map_err(|e| {
-            ActionError::msg(format!(
-                "values don't meet the specifications of the schema(s) in the following chart(s):\n{e}"
-            ))
-        })?;
+        // The error's text is Helm's whole message.
+        values::validate_against_schema(&c, &coalesced)
+            .map_err(|e| ActionError::msg(e.to_string()))?;
         let prepared = Prepared {
             chart: c,
             values: coalesced,

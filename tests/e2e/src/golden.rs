@@ -194,11 +194,14 @@ fn excerpt(s: &str) -> String {
 }
 
 /// The `Error: …` line of a stderr text.
+/// The error message: from the `Error:` line to the end of stderr (Helm's
+/// messages span lines, e.g. a schema report), trailing space trimmed.
 fn error_line(stderr: &str) -> Option<String> {
-    stderr
-        .lines()
-        .find(|l| l.starts_with("Error: ") || l.starts_with("Error:"))
-        .map(str::to_string)
+    let start = stderr
+        .match_indices("Error:")
+        .find(|(i, _)| *i == 0 || stderr.as_bytes().get(i - 1) == Some(&b'\n'))
+        .map(|(i, _)| i)?;
+    Some(stderr[start..].trim_end().to_string())
 }
 
 /// Helm's messages name `helm …` commands; ours name `kubectl chart …`.
