@@ -405,9 +405,12 @@ fn run_inner(
     };
     let mut render_warnings = Vec::new();
     let (schema, rendered) = std::thread::scope(|s| {
-        let check = snapshot
-            .as_ref()
-            .map(|vals| s.spawn(|| values::validate_against_schema(&prepared.chart, vals)));
+        let check = snapshot.as_ref().and_then(|vals| {
+            // If no thread can be started, the check runs below instead.
+            std::thread::Builder::new()
+                .spawn_scoped(s, || values::validate_against_schema(&prepared.chart, vals))
+                .ok()
+        });
         let rendered = render_resources(
             &prepared,
             req.render_subchart_notes,

@@ -169,12 +169,12 @@ fn scan_heads(docs: &[(&str, super::split::Document<'_>)]) -> Vec<Option<Head>> 
         .map_or(docs.len() / 2, |i| (i + 1).min(docs.len() - 1));
     let (first, second) = docs.split_at(mid);
     std::thread::scope(|s| {
-        let other = s.spawn(|| scan(second));
+        let other = std::thread::Builder::new().spawn_scoped(s, || scan(second));
         let mut heads = scan(first);
-        match other.join() {
-            Ok(rest) => heads.extend(rest),
-            // A panic in the scan thread: scan that half here instead.
-            Err(_) => heads.extend(scan(second)),
+        match other.ok().map(|h| h.join()) {
+            Some(Ok(rest)) => heads.extend(rest),
+            // No thread, or a panic in it: scan that half here instead.
+            _ => heads.extend(scan(second)),
         }
         heads
     })

@@ -177,10 +177,14 @@ impl PrivKey {
         let mut last_err = String::new();
         for _ in 0..8 {
             let (p, q) = std::thread::scope(|s| {
-                let q = s.spawn(|| random_prime(half));
-                (random_prime(half), q.join())
+                let q = std::thread::Builder::new().spawn_scoped(s, || random_prime(half));
+                (random_prime(half), q.ok().map(|h| h.join()))
             });
-            let q = q.map_err(|_| "prime search thread failed".to_string())?;
+            // Without a second thread (or if it failed) search here.
+            let q = match q {
+                Some(Ok(q)) => q,
+                _ => random_prime(half),
+            };
             let primes = vec![p?, q?];
             match rsa::PrivateKey::from_primes(primes, rsa::BoxedUint::from(65537u64)) {
                 Ok(k) => return Ok(PrivKey::Rsa(Box::new(k))),

@@ -244,7 +244,10 @@ impl TemplateSet {
                     }
                     done
                 };
-                let handles: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+                // A thread the system refuses is just one worker fewer.
+                let handles: Vec<_> = (1..threads)
+                    .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
+                    .collect();
                 let mut all = vec![work()];
                 for h in handles {
                     // A worker that panicked leaves its files unparsed;
