@@ -357,6 +357,9 @@ fn prepare(
     let coalesced = values::coalesce_values(&mut chart, &user, &mut log);
     warnings.append(&mut log);
     let vals = coalesced.map_err(|e| TemplateError::plain(e.to_string()))?;
+    // The error's text is Helm's whole message.
+    values::validate_against_schema(&chart, &vals)
+        .map_err(|e| TemplateError::plain(e.to_string()))?;
     let is_upgrade = req.is_upgrade;
     Ok(Prepared {
         chart,
@@ -394,44 +397,12 @@ fn run_inner(
         name_and_chart(&req.args, req.name_template.as_deref(), req.generate_name)
             .map_err(TemplateError::plain)?;
     let prepared = prepare(req, &name, warnings, progress, &chart_arg)?;
-    // Helm checks the values against the charts' schemas before rendering.
-    // Compiling a big schema costs as much as rendering the chart, so the
-    // check runs on its own thread over a copy of the values (templates may
-    // change them) while the render goes on; its verdict still comes first,
-    // and the render's warnings only count when the values passed.
-    let snapshot = match Value::map(prepared.values.clone()).deep_copy() {
-        Ok(Value::Map(m)) => Some(m.snapshot()),
-        _ => None,
-    };
-    let mut render_warnings = Vec::new();
-    let (schema, rendered) = std::thread::scope(|s| {
-        let check = snapshot.as_ref().and_then(|vals| {
-            // If no thread can be started, the check runs below instead.
-            std::thread::Builder::new()
-                .spawn_scoped(s, || values::validate_against_schema(&prepared.chart, vals))
-                .ok()
-        });
-        let rendered = render_resources(
-            &prepared,
-            req.render_subchart_notes,
-            EngineOptions::default(),
-            &mut render_warnings,
-        );
-        let schema = match check {
-            Some(handle) => handle.join().ok(),
-            None => None,
-        };
-        (schema, rendered)
-    });
-    // No snapshot (a map that contains itself) or a failed thread: check here.
-    let schema = schema
-        .unwrap_or_else(|| values::validate_against_schema(&prepared.chart, &prepared.values));
-    if let Err(e) = schema {
-        release((prepared, rendered));
-        // The error's text is Helm's whole message.
-        return Err(TemplateError::plain(e.to_string()));
-    }
-    warnings.append(&mut render_warnings);
+    let rendered = render_resources(
+        &prepared,
+        req.render_subchart_notes,
+        EngineOptions::default(),
+        warnings,
+    );
     let (rendered, notes, sorted) = match rendered {
         Ok(r) => r,
         Err(e) => {
