@@ -6,18 +6,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use chart_core::engine::host::HelmHost;
-use chart_core::source::SourceId;
-use chart_core::template::{Delims, TemplateSet, Value};
+mod engine_support;
 
-fn render(template: &str) -> Result<String, String> {
-    let mut set = TemplateSet::new(chart_core::engine::helm_funcs());
-    set.add("t", template, &Delims::default(), SourceId(0))
-        .map_err(|e| e.to_string())?;
-    set.execute("t", &Value::empty_map(), &mut HelmHost::default())
-        .map(|r| r.output)
-        .map_err(|e| e.to_string())
-}
+use engine_support::render;
 
 #[test]
 fn nil_slices_print_like_go() {
