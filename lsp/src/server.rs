@@ -74,12 +74,8 @@ impl Backend {
             return Ok(None);
         };
         let mut st = self.lock()?;
-        let Some(text) = st.read(&path) else {
+        let Some(rope) = st.rope_of(&path) else {
             return Ok(None);
-        };
-        let rope = match st.docs.get(&path) {
-            Some(d) => d.rope.clone(),
-            None => Rope::from_str(&text),
         };
         let Some(ci) = st.chart_of(&path) else {
             return Ok(None);
@@ -198,12 +194,8 @@ impl Backend {
         let Some(ci) = st.chart_of(&path) else {
             return Ok(None);
         };
-        let Some(text) = st.read(&path) else {
+        let Some(rope) = st.rope_of(&path) else {
             return Ok(None);
-        };
-        let rope = match st.docs.get(&path) {
-            Some(d) => d.rope.clone(),
-            None => Rope::from_str(&text),
         };
         let snap = snapshot::chart(&st, ci);
         if snap.as_ref().is_some_and(|s| s.layer_of(&path).is_some()) {
@@ -539,12 +531,8 @@ impl LanguageServer for Backend {
             let Some(ci) = st.chart_of(&path) else {
                 return Ok(None);
             };
-            let Some(text) = st.read(&path) else {
+            let Some(rope) = st.rope_of(&path) else {
                 return Ok(None);
-            };
-            let rope = match st.docs.get(&path) {
-                Some(d) => d.rope.clone(),
-                None => Rope::from_str(&text),
             };
             let Some(snap) = snapshot::chart(&st, ci) else {
                 return Ok(None);

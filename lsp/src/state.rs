@@ -105,6 +105,17 @@ pub struct State {
 
 impl State {
     /// A file's text: the open buffer if any, else the disk.
+    /// The rope of `path`: the open document's, or one built from the
+    /// file on disk.
+    pub fn rope_of(&self, path: &Path) -> Option<Rope> {
+        match self.docs.get(path) {
+            Some(d) => Some(d.rope.clone()),
+            None => std::fs::read_to_string(path)
+                .ok()
+                .map(|text| Rope::from_str(&text)),
+        }
+    }
+
     pub fn read(&self, path: &Path) -> Option<Arc<str>> {
         match self.docs.get(path) {
             Some(d) => Some(d.text.clone()),

@@ -197,15 +197,7 @@ impl Walker<'_> {
                 let is_range = matches!(node, Node::Range(_));
                 let sym = self.pipe(&b.pipe, scope, true);
                 let mut inner = scope.clone();
-                let elem = match &sym {
-                    Sym::Path(p) if is_range => {
-                        let mut p = p.clone();
-                        p.push(Seg::Elem);
-                        Sym::Path(p)
-                    }
-                    _ if is_range => Sym::Unknown,
-                    other => other.clone(),
-                };
+                let elem = body_dot(&sym, is_range);
                 self.declare(&b.pipe, &mut inner, elem.clone(), is_range);
                 if is_with || is_range {
                     inner.dot = elem;
@@ -430,15 +422,7 @@ fn scope_in(w: &mut Walker<'_>, list: &List, scope: &mut Scope, offset: usize) {
                 let sym = w.pipe(&b.pipe, scope, true);
                 let inner_list = b.list.span;
                 if (inner_list.start as usize) <= offset && offset <= inner_list.end as usize {
-                    let elem = match &sym {
-                        Sym::Path(p) if is_range => {
-                            let mut p = p.clone();
-                            p.push(Seg::Elem);
-                            Sym::Path(p)
-                        }
-                        _ if is_range => Sym::Unknown,
-                        other => other.clone(),
-                    };
+                    let elem = body_dot(&sym, is_range);
                     w.declare(&b.pipe, scope, elem.clone(), is_range);
                     if !matches!(node, Node::If(_)) {
                         scope.dot = elem;
@@ -479,6 +463,20 @@ pub fn parse_tolerant(
         }
     }
     None
+}
+
+/// What `.` is inside a `with` (the pipeline's value) or a `range` (one
+/// element of it).
+fn body_dot(sym: &Sym, is_range: bool) -> Sym {
+    match sym {
+        Sym::Path(p) if is_range => {
+            let mut p = p.clone();
+            p.push(Seg::Elem);
+            Sym::Path(p)
+        }
+        _ if is_range => Sym::Unknown,
+        other => other.clone(),
+    }
 }
 
 #[cfg(test)]
