@@ -205,79 +205,14 @@ impl TemplateSet {
         Ok(())
     }
 
-    /// Adds many files as [`add`](Self::add) would, one after another in
-    /// the given order, but parses them on several threads first (parsing
-    /// is most of a chart's load time and files parse independently). On an
-    /// error, the files before the failing one are added and its index is
-    /// returned with the error, as a sequence of `add` calls would leave it.
+    /// Adds files in order, as a sequence of [`add`](Self::add) calls
+    /// would; on an error, the files before the failing one stay added and
+    /// its index is returned with the error. (Parsing them on several
+    /// threads was measured: more CPU and no shorter runs on 2 cores.)
     pub fn add_all(&mut self, files: &[TemplateFile<'_>]) -> Result<(), (usize, ParseError)> {
-        let funcs = self.funcs.clone();
-        let parse_one = |f: &TemplateFile<'_>| {
-            let src = Arc::new(SourceText::with_delims(
-                f.source,
-                Arc::from(f.text),
-                f.delims.clone(),
-            ));
-            let parsed = parser::parse(f.name, src.clone(), f.delims, &|n| funcs.contains(n));
-            (src, parsed)
-        };
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(files.len() / 4)
-            .min(8);
-        type Done = (Arc<SourceText>, parser::Parsed);
-        let results: Vec<Done> = if threads < 2 {
-            files.iter().map(parse_one).collect()
-        } else {
-            // Workers take files by index from a shared counter (files differ
-            // widely in size); each result goes back to its own slot.
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            let mut slots: Vec<Option<Done>> = (0..files.len()).map(|_| None).collect();
-            let chunks: Vec<Vec<(usize, Done)>> = std::thread::scope(|s| {
-                let work = || {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(f) = files.get(i) else { break };
-                        done.push((i, parse_one(f)));
-                    }
-                    done
-                };
-                // A thread the system refuses is just one worker fewer.
-                let handles: Vec<_> = (1..threads)
-                    .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
-                    .collect();
-                let mut all = vec![work()];
-                for h in handles {
-                    // A worker that panicked leaves its files unparsed;
-                    // they are parsed below on this thread.
-                    if let Ok(done) = h.join() {
-                        all.push(done);
-                    }
-                }
-                all
-            });
-            for (i, r) in chunks.into_iter().flatten() {
-                if let Some(slot) = slots.get_mut(i) {
-                    *slot = Some(r);
-                }
-            }
-            slots
-                .into_iter()
-                .zip(files)
-                .map(|(r, f)| r.unwrap_or_else(|| parse_one(f)))
-                .collect()
-        };
-        for (i, ((src, parsed), f)) in results.into_iter().zip(files).enumerate() {
-            if let Some(e) = parsed.error {
-                return Err((i, e));
-            }
-            self.sources.insert(f.source, src);
-            self.source_names.insert(f.source, Str::from(f.name));
-            for tree in parsed.trees {
-                self.associate(Arc::new(tree));
-            }
+        for (i, f) in files.iter().enumerate() {
+            self.add(f.name, f.text, f.delims, f.source)
+                .map_err(|e| (i, e))?;
         }
         Ok(())
     }
