@@ -447,13 +447,25 @@ impl<'a> Lexer<'a> {
             == Some(c)
     }
 
-    fn lex_identifier(&mut self) -> State {
-        while let Some(c) = self.peek_char() {
-            if !is_alnum(c) {
+    /// Moves past letters, digits and `_` (Go's `isAlphaNumeric`); ASCII,
+    /// nearly all of it, without decoding characters.
+    fn skip_alnum(&mut self) {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if b.is_ascii_alphanumeric() || b == b'_' {
+                self.pos += 1;
+            } else if b.is_ascii() {
                 break;
+            } else {
+                match self.peek_char() {
+                    Some(c) if is_alnum(c) => self.pos += c.len_utf8(),
+                    _ => break,
+                }
             }
-            self.pos += c.len_utf8();
         }
+    }
+
+    fn lex_identifier(&mut self) -> State {
+        self.skip_alnum();
         if !self.at_terminator() {
             let c = self.peek_char().unwrap_or('\0');
             self.pos += c.len_utf8();
@@ -488,12 +500,7 @@ impl<'a> Lexer<'a> {
             });
             return State::InsideAction;
         }
-        while let Some(c) = self.peek_char() {
-            if !is_alnum(c) {
-                break;
-            }
-            self.pos += c.len_utf8();
-        }
+        self.skip_alnum();
         if !self.at_terminator() {
             let c = self.peek_char().unwrap_or('\0');
             self.pos += c.len_utf8();

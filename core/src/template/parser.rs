@@ -915,6 +915,10 @@ pub fn unquote(s: &str) -> Option<String> {
             }
             Some(inner.replace('\r', ""))
         }
+        // Most template strings have no escapes: copy them whole.
+        b'"' if !inner.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n')) => {
+            Some(inner.to_string())
+        }
         b'"' | b'\'' => {
             let mut out = String::with_capacity(inner.len());
             let mut chars = inner.chars().peekable();
