@@ -21,22 +21,10 @@ pub struct FieldCtx<'a> {
     pub path: &'a str,
 }
 
-/// The JSON kind name Go uses in `cannot unmarshal KIND into …`.
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Nil => "null",
-        Value::Bool(_) => "bool",
-        Value::Int(_) | Value::Int64(_) | Value::Float(_) => "number",
-        Value::String(_) | Value::Bytes(_) => "string",
-        Value::List(_) => "array",
-        Value::Map(_) | Value::Object(_) => "object",
-    }
-}
-
 fn mismatch(v: &Value, ctx: FieldCtx<'_>, go_type: &str) -> DecodeError {
     DecodeError(format!(
         "json: cannot unmarshal {} into Go struct field {}.{} of type {}",
-        json_kind(v),
+        crate::json::json_kind(v),
         ctx.struct_name,
         ctx.path,
         go_type

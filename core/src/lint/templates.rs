@@ -251,18 +251,6 @@ struct Head {
     name: String,
 }
 
-/// Go's JSON kind word for a value.
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Nil => "null",
-        Value::Bool(_) => "bool",
-        Value::Int(_) | Value::Int64(_) | Value::Float(_) => "number",
-        Value::String(_) | Value::Bytes(_) => "string",
-        Value::List(_) => "array",
-        _ => "object",
-    }
-}
-
 /// Decodes a document into `K8sYamlStruct` as sigs.k8s.io/yaml +
 /// `encoding/json` do: keys in sorted order, matched case-insensitively
 /// (the last match wins), scalars turned into strings, and the first type
@@ -281,7 +269,7 @@ fn decode_head(doc: &Value) -> Option<(Head, Option<String>)> {
         other => {
             let e = format!(
                 "json: cannot unmarshal {} into Go value of type rules.K8sYamlStruct",
-                json_kind(other)
+                crate::json::json_kind(other)
             );
             return Some((head, Some(e)));
         }
@@ -336,7 +324,7 @@ fn decode_head(doc: &Value) -> Option<(Head, Option<String>)> {
                 other => keep(
                     format!(
                         "json: cannot unmarshal {} into Go struct field K8sYamlStruct.Metadata of type rules.k8sYamlMetadata",
-                        json_kind(other)
+                        crate::json::json_kind(other)
                     ),
                     &mut error,
                 ),

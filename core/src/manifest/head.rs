@@ -56,18 +56,6 @@ impl Head {
 
 const METADATA_TYPE: &str = r#"struct { Name string "json:\"name\""; Annotations map[string]string "json:\"annotations\"" }"#;
 
-/// Go `encoding/json`'s name for the JSON kind of a value.
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Nil => "null",
-        Value::Bool(_) => "bool",
-        Value::Int(_) | Value::Int64(_) | Value::Float(_) => "number",
-        Value::String(_) | Value::Bytes(_) => "string",
-        Value::List(_) => "array",
-        Value::Map(_) | Value::Object(_) => "object",
-    }
-}
-
 fn unmarshal_error(kind: &str, field: &str, ty: &str) -> String {
     format!("json: cannot unmarshal {kind} into Go struct field {field} of type {ty}")
 }
@@ -93,7 +81,7 @@ fn to_go_string(v: &Value) -> Result<String, &'static str> {
                 })
             }
         }
-        other => Err(json_kind(other)),
+        other => Err(crate::json::json_kind(other)),
     }
 }
 
@@ -106,7 +94,7 @@ pub fn head_from_value(doc: &Value) -> Result<Head, String> {
         other => {
             return Err(format!(
                 "json: cannot unmarshal {} into Go value of type releaseutil.SimpleHead",
-                json_kind(other)
+                crate::json::json_kind(other)
             ));
         }
     };
@@ -136,7 +124,7 @@ pub fn head_from_value(doc: &Value) -> Result<Head, String> {
                 }
                 Some(other) => {
                     return Err(unmarshal_error(
-                        json_kind(&other),
+                        crate::json::json_kind(&other),
                         ".metadata.annotations",
                         "map[string]string",
                     ));
@@ -152,7 +140,7 @@ pub fn head_from_value(doc: &Value) -> Result<Head, String> {
         }
         Some(other) => {
             return Err(unmarshal_error(
-                json_kind(other),
+                crate::json::json_kind(other),
                 "SimpleHead.metadata",
                 METADATA_TYPE,
             ));

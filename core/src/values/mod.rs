@@ -79,7 +79,7 @@ pub fn parse_values_document(text: &str) -> Result<Map, ParseValuesError> {
     match crate::chart::yaml_bridge::parse_values(text) {
         Ok(Value::Map(m)) => Ok(m.into_map()),
         Ok(Value::Nil) => Ok(Map::new()),
-        Ok(other) => Err(ParseValuesError::NotAMap(json_kind(&other))),
+        Ok(other) => Err(ParseValuesError::NotAMap(crate::json::json_kind(&other))),
         Err(e) => Err(ParseValuesError::Yaml(e)),
     }
 }
@@ -101,16 +101,5 @@ impl ParseValuesError {
                 "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
             ),
         }
-    }
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Nil => "null",
-        Value::Bool(_) => "bool",
-        Value::Int(_) | Value::Int64(_) | Value::Float(_) => "number",
-        Value::String(_) | Value::Bytes(_) => "string",
-        Value::List(_) => "array",
-        Value::Map(_) | Value::Object(_) => "object",
     }
 }
