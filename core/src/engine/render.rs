@@ -22,7 +22,7 @@ use std::sync::{Arc, OnceLock};
 use crate::chart::{Chart, ChartObject, Files};
 use crate::source::SourceId;
 use crate::template::lexer::Delims;
-use crate::template::set::{MissingKey, Options, TemplateFile, TemplateSet, TraceEntry};
+use crate::template::set::{MissingKey, Options, TemplateSet, TraceEntry};
 use crate::template::{FuncTable, Map, MapRef, Value};
 
 use super::capabilities::Capabilities;
@@ -270,27 +270,20 @@ pub fn render_with_lookup(
         ..Options::default()
     };
     let mut set = TemplateSet::with_options(helm_funcs(), options);
-    let texts: Vec<_> = tpls
-        .iter()
-        .map(|t| crate::source::lossy_utf8(&t.text))
-        .collect();
-    let files: Vec<TemplateFile<'_>> = tpls
-        .iter()
-        .zip(&texts)
-        .enumerate()
-        .map(|(i, (t, text))| TemplateFile {
-            name: &t.name,
-            text,
-            delims: &t.delims,
-            source: SourceId(i as u32 + 1),
-        })
-        .collect();
-    set.add_all(&files).map_err(|(i, e)| RenderError {
-        message: e.helm_message(),
-        template: tpls.get(i).map(|t| t.name.clone()).unwrap_or_default(),
-        location: Some(format!("{}:{}", e.name, e.line)),
-        log: Vec::new(),
-    })?;
+    for (i, t) in tpls.iter().enumerate() {
+        set.add(
+            &t.name,
+            &crate::source::lossy_utf8(&t.text),
+            &t.delims,
+            SourceId(i as u32 + 1),
+        )
+        .map_err(|e| RenderError {
+            message: e.helm_message(),
+            template: t.name.clone(),
+            location: Some(format!("{}:{}", e.name, e.line)),
+            log: Vec::new(),
+        })?;
+    }
     let set = Arc::new(set);
     let mut host = HelmHost {
         lint_mode: opts.lint_mode,

@@ -118,15 +118,6 @@ type TplResult = Result<Arc<TplParsed>, ParseError>;
 /// First source id handed to `tpl` strings.
 pub const TPL_SOURCE_BASE: u32 = 0x8000_0000;
 
-/// One file for [`TemplateSet::add_all`].
-#[derive(Clone, Copy, Debug)]
-pub struct TemplateFile<'a> {
-    pub name: &'a str,
-    pub text: &'a str,
-    pub delims: &'a Delims,
-    pub source: SourceId,
-}
-
 /// A set of named templates sharing a function table.
 #[derive(Debug)]
 pub struct TemplateSet {
@@ -201,18 +192,6 @@ impl TemplateSet {
         self.source_names.insert(source, Str::from(name));
         for tree in parsed.trees {
             self.associate(Arc::new(tree));
-        }
-        Ok(())
-    }
-
-    /// Adds files in order, as a sequence of [`add`](Self::add) calls
-    /// would; on an error, the files before the failing one stay added and
-    /// its index is returned with the error. (Parsing them on several
-    /// threads was measured: more CPU and no shorter runs on 2 cores.)
-    pub fn add_all(&mut self, files: &[TemplateFile<'_>]) -> Result<(), (usize, ParseError)> {
-        for (i, f) in files.iter().enumerate() {
-            self.add(f.name, f.text, f.delims, f.source)
-                .map_err(|e| (i, e))?;
         }
         Ok(())
     }
