@@ -178,23 +178,9 @@ pub fn write_chart(w: &mut JsonWriter, c: &Chart) {
     w.end_object();
 }
 
-fn opt_str(w: &mut JsonWriter, key: &str, v: &str) {
-    if !v.is_empty() {
-        w.key(key);
-        w.string(v);
-    }
-}
-
-fn opt_strings(w: &mut JsonWriter, key: &str, v: &[String]) {
-    if !v.is_empty() {
-        w.key(key);
-        w.strings(v);
-    }
-}
-
 /// Chart.yaml metadata: keys, order and omitempty from
-/// [`Metadata::json_fields`]; the struct lists are written here because
-/// their Go field order is not the sorted order of a map value.
+/// [`Metadata::json_fields`]; the struct lists are written here so each
+/// element keeps its Go field order (a map value would sort the keys).
 fn write_metadata(w: &mut JsonWriter, m: &Metadata) {
     w.begin_object();
     for (key, value) in m.json_fields() {
@@ -215,13 +201,20 @@ fn write_maintainers(w: &mut JsonWriter, maintainers: &[Option<Maintainer>]) {
             w.null();
             continue;
         };
-        w.begin_object();
-        opt_str(w, "name", &mt.name);
-        opt_str(w, "email", &mt.email);
-        opt_str(w, "url", &mt.url);
-        w.end_object();
+        write_fields(w, mt.json_fields());
     }
     w.end_array();
+}
+
+/// A Go struct's JSON object, fields in struct order (as
+/// [`Maintainer::json_fields`] and [`Dependency::json_fields`] give them).
+fn write_fields(w: &mut JsonWriter, fields: Vec<(&'static str, crate::template::Value)>) {
+    w.begin_object();
+    for (key, value) in fields {
+        w.key(key);
+        w.value(&value);
+    }
+    w.end_object();
 }
 
 fn write_dependencies<'a>(
@@ -234,28 +227,7 @@ fn write_dependencies<'a>(
             w.null();
             continue;
         };
-        w.begin_object();
-        w.key("name");
-        w.string(&d.name);
-        opt_str(w, "version", &d.version);
-        w.key("repository");
-        w.string(&d.repository);
-        opt_str(w, "condition", &d.condition);
-        opt_strings(w, "tags", &d.tags);
-        if d.enabled {
-            w.key("enabled");
-            w.bool(true);
-        }
-        if !d.import_values.is_empty() {
-            w.key("import-values");
-            w.begin_array();
-            for v in &d.import_values {
-                w.value(v);
-            }
-            w.end_array();
-        }
-        opt_str(w, "alias", &d.alias);
-        w.end_object();
+        write_fields(w, d.json_fields());
     }
     w.end_array();
 }
