@@ -68,34 +68,47 @@ impl SourceText {
 impl Tree {
     /// Go's `parse.IsEmptyTree`: only whitespace text and comments.
     pub fn is_empty(&self) -> bool {
-        is_empty_list(&self.root)
+        is_empty_list(self, &self.root)
     }
 }
 
-fn is_empty_list(list: &List) -> bool {
+impl Tree {
+    /// The text of a text node of this tree.
+    pub fn text_of(&self, t: &TextNode) -> &str {
+        self.source.text.get(t.span.range()).unwrap_or("")
+    }
+}
+
+fn is_empty_list(tree: &Tree, list: &List) -> bool {
     list.nodes.iter().all(|n| match n {
-        Node::Text(t) => t.text.trim_matches([' ', '\t', '\r', '\n']).is_empty(),
+        Node::Text(t) => tree
+            .text_of(t)
+            .trim_matches([' ', '\t', '\r', '\n'])
+            .is_empty(),
         Node::Comment(_) => true,
         _ => false,
     })
 }
 
-/// A sequence of nodes.
+/// A sequence of nodes. Node lists, like every list in the tree, are boxed
+/// slices of exactly their length: a chart's templates parse into hundreds
+/// of thousands of nodes, and a `Vec`'s spare capacity would double that.
 #[derive(Debug, Clone)]
 pub struct List {
     pub span: Span,
-    pub nodes: Vec<Node>,
+    pub nodes: Box<[Node]>,
 }
 
-/// A statement-level node.
+/// A statement-level node. The large kinds are boxed so that the common
+/// ones (text between actions) stay two words.
 #[derive(Debug, Clone)]
 pub enum Node {
     Text(TextNode),
-    Action(ActionNode),
-    If(BranchNode),
-    With(BranchNode),
-    Range(BranchNode),
-    Template(TemplateNode),
+    Action(Box<ActionNode>),
+    If(Box<BranchNode>),
+    With(Box<BranchNode>),
+    Range(Box<BranchNode>),
+    Template(Box<TemplateNode>),
     Break(Span),
     Continue(Span),
     Comment(Span),
@@ -113,10 +126,11 @@ impl Node {
     }
 }
 
-#[derive(Debug, Clone)]
+/// Text between actions (already trimmed); its text is the source text at
+/// `span` ([`Tree::text_of`]), not a copy.
+#[derive(Debug, Clone, Copy)]
 pub struct TextNode {
     pub span: Span,
-    pub text: Str,
 }
 
 /// `{{ pipeline }}`; `span` covers the delimiters.
@@ -162,15 +176,15 @@ pub struct Pipe {
     pub span: Span,
     /// `=` rather than `:=`.
     pub is_assign: bool,
-    pub decl: Vec<VarDecl>,
-    pub cmds: Vec<Command>,
+    pub decl: Box<[VarDecl]>,
+    pub cmds: Box<[Command]>,
 }
 
 /// One command of a pipeline: a function/method/field and its arguments.
 #[derive(Debug, Clone)]
 pub struct Command {
     pub span: Span,
-    pub args: Vec<Arg>,
+    pub args: Box<[Arg]>,
 }
 
 /// An operand.
@@ -180,20 +194,20 @@ pub enum Arg {
     Field {
         span: Span,
         pos: u32,
-        idents: Vec<Str>,
+        idents: Box<[Str]>,
     },
     /// `$x.a.b`: `idents[0]` is `$x`.
     Variable {
         span: Span,
         pos: u32,
-        idents: Vec<Str>,
+        idents: Box<[Str]>,
     },
     /// `(pipe).a.b` or `f.a` style chains on other operands.
     Chain {
         span: Span,
         pos: u32,
         node: Box<Arg>,
-        fields: Vec<Str>,
+        fields: Box<[Str]>,
     },
     /// A function name.
     Identifier {
@@ -341,41 +355,60 @@ impl fmt::Display for Arg {
     }
 }
 
-impl fmt::Display for List {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl List {
+    /// Go's `ListNode.String()`; text nodes read their text from `tree`.
+    pub fn go_string(&self, tree: &Tree) -> String {
+        let mut out = String::new();
         for n in &self.nodes {
-            write!(f, "{n}")?;
+            n.write_go(tree, &mut out);
         }
-        Ok(())
+        out
     }
 }
 
-impl fmt::Display for Node {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let branch = |f: &mut fmt::Formatter<'_>, kw: &str, b: &BranchNode| -> fmt::Result {
-            write!(f, "{{{{{kw} {}}}}}{}", b.pipe, b.list)?;
-            if let Some(e) = &b.else_list {
-                write!(f, "{{{{else}}}}{e}")?;
+impl Node {
+    /// Go's `Node.String()`; text nodes read their text from `tree`.
+    pub fn go_string(&self, tree: &Tree) -> String {
+        let mut out = String::new();
+        self.write_go(tree, &mut out);
+        out
+    }
+
+    fn write_go(&self, tree: &Tree, out: &mut String) {
+        let branch = |out: &mut String, kw: &str, b: &BranchNode| {
+            let _ = write!(out, "{{{{{kw} {}}}}}", b.pipe);
+            for n in &b.list.nodes {
+                n.write_go(tree, out);
             }
-            f.write_str("{{end}}")
+            if let Some(e) = &b.else_list {
+                out.push_str("{{else}}");
+                for n in &e.nodes {
+                    n.write_go(tree, out);
+                }
+            }
+            out.push_str("{{end}}");
         };
         match self {
-            Node::Text(t) => write!(f, "{}", super::lexer::go_quote(&t.text)),
-            Node::Action(a) => write!(f, "{{{{{}}}}}", a.pipe),
-            Node::If(b) => branch(f, "if", b),
-            Node::With(b) => branch(f, "with", b),
-            Node::Range(b) => branch(f, "range", b),
-            Node::Template(t) => match &t.pipe {
-                Some(p) => write!(
-                    f,
-                    "{{{{template {} {p}}}}}",
-                    super::lexer::go_quote(&t.name)
-                ),
-                None => write!(f, "{{{{template {}}}}}", super::lexer::go_quote(&t.name)),
-            },
-            Node::Break(_) => f.write_str("{{break}}"),
-            Node::Continue(_) => f.write_str("{{continue}}"),
-            Node::Comment(_) => f.write_str("{{/* */}}"),
+            Node::Text(t) => out.push_str(&super::lexer::go_quote(tree.text_of(t))),
+            Node::Action(a) => {
+                let _ = write!(out, "{{{{{}}}}}", a.pipe);
+            }
+            Node::If(b) => branch(out, "if", b),
+            Node::With(b) => branch(out, "with", b),
+            Node::Range(b) => branch(out, "range", b),
+            Node::Template(t) => {
+                let _ = match &t.pipe {
+                    Some(p) => write!(
+                        out,
+                        "{{{{template {} {p}}}}}",
+                        super::lexer::go_quote(&t.name)
+                    ),
+                    None => write!(out, "{{{{template {}}}}}", super::lexer::go_quote(&t.name)),
+                };
+            }
+            Node::Break(_) => out.push_str("{{break}}"),
+            Node::Continue(_) => out.push_str("{{continue}}"),
+            Node::Comment(_) => out.push_str("{{/* */}}"),
         }
     }
 }

@@ -8,7 +8,9 @@
 //! it yields no value). Values are never deep-copied; dot, variables and
 //! arguments share the data by reference count.
 
-use std::collections::HashMap;
+// foldhash: these maps are keyed by names, hashed on every lookup;
+// SipHash costs more than the rest of a lookup.
+use foldhash::HashMap;
 use std::sync::Arc;
 
 use crate::source::Span;
@@ -73,7 +75,7 @@ enum At<'t> {
 }
 
 impl At<'_> {
-    fn pos_and_text(&self) -> Option<(u32, String, Span)> {
+    fn pos_and_text(&self, tree: &Tree) -> Option<(u32, String, Span)> {
         Some(match *self {
             At::None => return None,
             At::Node(n) => {
@@ -83,9 +85,9 @@ impl At<'_> {
                     Node::Template(t) => t.pos,
                     other => other.span().start,
                 };
-                (pos, n.to_string(), n.span())
+                (pos, n.go_string(tree), n.span())
             }
-            At::List(l) => (l.span.start, l.to_string(), l.span),
+            At::List(l) => (l.span.start, l.go_string(tree), l.span),
             At::Pipe(p) => (p.span.start, p.to_string(), p.span),
             At::Cmd(c) => (c.span.start, c.to_string(), c.span),
             At::Arg(a) => (a.pos(), a.to_string(), a.span()),
@@ -143,7 +145,7 @@ pub(crate) fn execute(
         total_out: 0,
         steps: 0,
         host,
-        include_counts: HashMap::new(),
+        include_counts: HashMap::default(),
         included: Vec::new(),
         scope: None,
     };
@@ -292,7 +294,7 @@ impl<'t> State<'t> {
 
     fn error(&self, kind: ExecErrorKind, msg: String, cause: Option<ExecError>) -> ExecError {
         let name = &self.tree.name;
-        match self.node.pos_and_text() {
+        match self.node.pos_and_text(self.tree) {
             None => ExecError::new(
                 kind,
                 format!("template: {name}: {msg}"),
@@ -414,7 +416,7 @@ impl<'t> State<'t> {
             Node::With(b) => return self.walk_if_with(ctx, true, dot, b),
             Node::Range(b) => return self.walk_range(ctx, dot, node, b),
             Node::Template(t) => self.walk_template(ctx, dot, t)?,
-            Node::Text(t) => self.emit(ctx, &t.text, t.span)?,
+            Node::Text(t) => self.emit(ctx, self.tree.text_of(t), t.span)?,
         }
         Ok(Flow::Normal)
     }

@@ -8,7 +8,9 @@
 //! the engine itself (`include`, `tpl`, `lookup`…) are registered by the Helm
 //! layer as [`FuncDef::Engine`] entries.
 
-use std::collections::HashMap;
+// foldhash: these maps are keyed by names, hashed on every lookup;
+// SipHash costs more than the rest of a lookup.
+use foldhash::HashMap;
 use std::fmt;
 use std::sync::Arc;
 

@@ -6,6 +6,7 @@
 //! with the error so the language server still sees them. Nesting is bounded
 //! ([`MAX_NESTING`]) so hostile input cannot overflow the stack.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::source::Span;
@@ -27,6 +28,25 @@ pub struct Parsed {
     pub error: Option<ParseError>,
 }
 
+/// One shared string per distinct name or literal (`Values`,
+/// `common.names.fullname`, …) instead of one allocation per use; a template
+/// set keeps one for all its files.
+#[derive(Debug, Default)]
+pub struct Interner {
+    strings: HashSet<Str, foldhash::fast::FixedState>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, text: &str) -> Str {
+        if let Some(s) = self.strings.get(text) {
+            return s.clone();
+        }
+        let s: Str = Arc::from(text);
+        self.strings.insert(s.clone());
+        s
+    }
+}
+
 /// Parses `source` (whose text is the template) as template `name`.
 /// `has_function` says whether an identifier names a function (Go checks
 /// this at parse time: `function "x" not defined`).
@@ -35,6 +55,17 @@ pub fn parse(
     source: Arc<SourceText>,
     delims: &Delims,
     has_function: &dyn Fn(&str) -> bool,
+) -> Parsed {
+    parse_interned(name, source, delims, has_function, &mut Interner::default())
+}
+
+/// [`parse`], sharing the strings of `interner`.
+pub fn parse_interned(
+    name: &str,
+    source: Arc<SourceText>,
+    delims: &Delims,
+    has_function: &dyn Fn(&str) -> bool,
+    interner: &mut Interner,
 ) -> Parsed {
     let text = source.text.clone();
     let lexed = lexer::lex(&text, delims, !has_function("break"));
@@ -52,6 +83,10 @@ pub fn parse(
         name: Arc::from(name),
         action_start: None,
         trees: vec![],
+        node_stack: Vec::new(),
+        cmd_stack: Vec::new(),
+        arg_stack: Vec::new(),
+        interner,
     };
     let result = p.parse_top();
     let mut out = Parsed::default();
@@ -91,6 +126,12 @@ struct Parser<'a> {
     action_start: Option<u32>,
     /// Completed define/block trees.
     trees: Vec<Tree>,
+    /// Scratch stacks the lists under construction grow on; a finished list
+    /// is moved off its top into a slice of exactly its length.
+    node_stack: Vec<Node>,
+    cmd_stack: Vec<Command>,
+    arg_stack: Vec<Arg>,
+    interner: &'a mut Interner,
 }
 
 const EOF_TOKEN: Token = Token {
@@ -99,7 +140,16 @@ const EOF_TOKEN: Token = Token {
     end: 0,
 };
 
+/// Moves `stack[base..]` into a slice of exactly that length.
+fn take_from<T>(stack: &mut Vec<T>, base: usize) -> Box<[T]> {
+    stack.drain(base..).collect()
+}
+
 impl<'a> Parser<'a> {
+    fn intern(&mut self, text: &str) -> Str {
+        self.interner.intern(text)
+    }
+
     fn span(&self, start: u32, end: u32) -> Span {
         Span {
             source: self.source.id,
@@ -240,9 +290,9 @@ impl<'a> Parser<'a> {
     // ---- top level -------------------------------------------------------
 
     fn parse_top(&mut self) -> PResult<List> {
-        self.vars = vec![Arc::from("$")];
+        self.vars = vec![self.intern("$")];
         let start = self.peek().start;
-        let mut nodes = Vec::new();
+        let base = self.node_stack.len();
         loop {
             let t = self.peek();
             if t.kind == TokenKind::Eof {
@@ -259,8 +309,8 @@ impl<'a> Parser<'a> {
                 self.i = idx;
             }
             match self.text_or_action()? {
-                Item::Node(n) => nodes.push(n),
-                Item::Comment(s) => nodes.push(Node::Comment(s)),
+                Item::Node(n) => self.node_stack.push(n),
+                Item::Comment(s) => self.node_stack.push(Node::Comment(s)),
                 other @ (Item::End(..) | Item::Else(..)) => {
                     return Err(self.errorf(format!("unexpected {}", other.describe())));
                 }
@@ -269,7 +319,7 @@ impl<'a> Parser<'a> {
         let end = self.src.len() as u32;
         Ok(List {
             span: self.span(start, end),
-            nodes,
+            nodes: take_from(&mut self.node_stack, base),
         })
     }
 
@@ -281,7 +331,8 @@ impl<'a> Parser<'a> {
         }
         let name = self.unquote(name_tok)?;
         self.expect(TokenKind::RightDelim, context)?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec![Arc::from("$")]);
+        let dollar = self.intern("$");
+        let saved_vars = std::mem::replace(&mut self.vars, vec![dollar]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let (root, end) = self.item_list()?;
         self.vars = saved_vars;
@@ -332,21 +383,21 @@ impl<'a> Parser<'a> {
     fn item_list_inner(&mut self) -> PResult<(List, Item)> {
         self.enter()?;
         let start = self.peek_non_space().start;
-        let mut nodes = Vec::new();
+        let base = self.node_stack.len();
         loop {
             if self.peek_non_space().kind == TokenKind::Eof {
                 return Err(self.errorf("unexpected EOF".into()));
             }
             match self.text_or_action()? {
-                Item::Node(n) => nodes.push(n),
-                Item::Comment(s) => nodes.push(Node::Comment(s)),
+                Item::Node(n) => self.node_stack.push(n),
+                Item::Comment(s) => self.node_stack.push(Node::Comment(s)),
                 end @ (Item::End(..) | Item::Else(..)) => {
                     let stop = end.start_offset();
                     self.leave();
                     return Ok((
                         List {
                             span: self.span(start, stop.max(start)),
-                            nodes,
+                            nodes: take_from(&mut self.node_stack, base),
                         },
                         end,
                     ));
@@ -360,7 +411,6 @@ impl<'a> Parser<'a> {
         match t.kind {
             TokenKind::Text => Ok(Item::Node(Node::Text(TextNode {
                 span: self.span(t.start, t.end),
-                text: Arc::from(t.text(self.src)),
             }))),
             TokenKind::LeftDelim => {
                 let saved = self.action_start.replace(t.start);
@@ -394,11 +444,11 @@ impl<'a> Parser<'a> {
         let pos = self.peek().start;
         let pipe = self.pipeline("command", TokenKind::RightDelim)?;
         let end = self.tok(self.i.saturating_sub(1)).end;
-        Ok(Item::Node(Node::Action(ActionNode {
+        Ok(Item::Node(Node::Action(Box::new(ActionNode {
             span: self.span(ldelim.start, end),
             pos,
             pipe,
-        })))
+        }))))
     }
 
     fn break_continue(&mut self, ldelim: Token, is_break: bool) -> PResult<Item> {
@@ -436,7 +486,7 @@ impl<'a> Parser<'a> {
     }
 
     fn control(&mut self, ldelim: Token, kind: Control) -> PResult<Item> {
-        let branch = self.parse_control(ldelim, kind)?;
+        let branch = Box::new(self.parse_control(ldelim, kind)?);
         Ok(Item::Node(match kind {
             Control::If => Node::If(branch),
             Control::With => Node::With(branch),
@@ -473,7 +523,7 @@ impl<'a> Parser<'a> {
                     // `{{if a}}…{{else if b}}…{{end}}` is
                     // `{{if a}}…{{else}}{{if b}}…{{end}}{{end}}`.
                     self.next_non_space();
-                    let inner = self.parse_control(else_delim, kind)?;
+                    let inner = Box::new(self.parse_control(else_delim, kind)?);
                     let inner_span = inner.span;
                     let node = match kind {
                         Control::If => Node::If(inner),
@@ -481,7 +531,7 @@ impl<'a> Parser<'a> {
                     };
                     else_list = Some(List {
                         span: inner_span,
-                        nodes: vec![node],
+                        nodes: Box::new([node]),
                     });
                     self.vars.truncate(mark);
                     self.leave();
@@ -542,13 +592,13 @@ impl<'a> Parser<'a> {
             pipe = Some(self.pipeline(context, TokenKind::RightDelim)?);
         }
         let end = self.tok(self.i.saturating_sub(1)).end;
-        Ok(Item::Node(Node::Template(TemplateNode {
+        Ok(Item::Node(Node::Template(Box::new(TemplateNode {
             span: self.span(ldelim.start, end),
             pos: t.start,
             name: Arc::from(name.as_str()),
             name_span: self.span(t.start, t.end),
             pipe,
-        })))
+        }))))
     }
 
     fn block_control(&mut self, ldelim: Token) -> PResult<Item> {
@@ -557,7 +607,8 @@ impl<'a> Parser<'a> {
         let name = self.template_name(t, context)?;
         let pipe = self.pipeline(context, TokenKind::RightDelim)?;
         let header_end = self.tok(self.i.saturating_sub(1)).end;
-        let saved_vars = std::mem::replace(&mut self.vars, vec![Arc::from("$")]);
+        let dollar = self.intern("$");
+        let saved_vars = std::mem::replace(&mut self.vars, vec![dollar]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let (root, end) = self.item_list()?;
         self.vars = saved_vars;
@@ -570,13 +621,13 @@ impl<'a> Parser<'a> {
         }
         let name: Str = Arc::from(name.as_str());
         self.add_tree(name.clone(), root)?;
-        Ok(Item::Node(Node::Template(TemplateNode {
+        Ok(Item::Node(Node::Template(Box::new(TemplateNode {
             span: self.span(ldelim.start, header_end),
             pos: t.start,
             name,
             name_span: self.span(t.start, t.end),
             pipe: Some(pipe),
-        })))
+        }))))
     }
 
     // ---- pipelines -------------------------------------------------------
@@ -603,7 +654,7 @@ impl<'a> Parser<'a> {
                 TokenKind::Assign | TokenKind::Declare => {
                     is_assign = next.kind == TokenKind::Assign;
                     self.next_non_space();
-                    let name: Str = Arc::from(v.text(self.src));
+                    let name: Str = self.intern(v.text(self.src));
                     decl.push(VarDecl {
                         span: self.span(v.start, v.end),
                         name: name.clone(),
@@ -612,7 +663,7 @@ impl<'a> Parser<'a> {
                 }
                 TokenKind::Char if next.text(self.src) == "," => {
                     self.next_non_space();
-                    let name: Str = Arc::from(v.text(self.src));
+                    let name: Str = self.intern(v.text(self.src));
                     decl.push(VarDecl {
                         span: self.span(v.start, v.end),
                         name: name.clone(),
@@ -639,11 +690,12 @@ impl<'a> Parser<'a> {
             }
             break;
         }
-        let mut cmds = Vec::new();
+        let base = self.cmd_stack.len();
         loop {
             let t = self.next_non_space();
             if t.kind == end {
-                self.check_pipeline(&cmds, context)?;
+                let cmds = &self.cmd_stack[base..];
+                self.check_pipeline(cmds, context)?;
                 let start = decl
                     .first()
                     .map(|d: &VarDecl| d.span.start)
@@ -657,8 +709,8 @@ impl<'a> Parser<'a> {
                 return Ok(Pipe {
                     span: self.span(start, stop),
                     is_assign,
-                    decl,
-                    cmds,
+                    decl: decl.into_boxed_slice(),
+                    cmds: take_from(&mut self.cmd_stack, base),
                 });
             }
             match t.kind {
@@ -675,7 +727,8 @@ impl<'a> Parser<'a> {
                 | TokenKind::Variable
                 | TokenKind::LeftParen => {
                     self.backup();
-                    cmds.push(self.command()?);
+                    let cmd = self.command()?;
+                    self.cmd_stack.push(cmd);
                 }
                 _ => return Err(self.unexpected(t, context)),
             }
@@ -710,11 +763,11 @@ impl<'a> Parser<'a> {
 
     fn command(&mut self) -> PResult<Command> {
         let start = self.peek_non_space().start;
-        let mut args = Vec::new();
+        let base = self.arg_stack.len();
         loop {
             self.peek_non_space();
             if let Some(op) = self.operand()? {
-                args.push(op);
+                self.arg_stack.push(op);
             }
             let t = self.next();
             match t.kind {
@@ -725,13 +778,13 @@ impl<'a> Parser<'a> {
             }
             break;
         }
-        if args.is_empty() {
+        if self.arg_stack.len() == base {
             return Err(self.errorf("empty command".into()));
         }
-        let end = args.last().map(|a| a.span().end).unwrap_or(start);
+        let end = self.arg_stack.last().map(|a| a.span().end).unwrap_or(start);
         Ok(Command {
             span: self.span(start, end),
-            args,
+            args: take_from(&mut self.arg_stack, base),
         })
     }
 
@@ -743,31 +796,36 @@ impl<'a> Parser<'a> {
             return Ok(Some(node));
         }
         let chain_pos = self.peek().start;
-        let mut fields: Vec<Str> = Vec::new();
+        // The chain's length first, so its names land in one exact slice.
+        let mut count = 0;
+        while self.tok(self.i + count).kind == TokenKind::Field {
+            count += 1;
+        }
+        let head = match &node {
+            Arg::Field { idents, .. } | Arg::Variable { idents, .. } => &idents[..],
+            _ => &[],
+        };
+        let mut names: Vec<Str> = Vec::with_capacity(head.len() + count);
+        names.extend(head.iter().cloned());
         let mut end = node.span().end;
         while self.peek().kind == TokenKind::Field {
             let t = self.next();
-            fields.push(Arc::from(&t.text(self.src)[1..]));
+            let text = t.text(self.src);
+            names.push(self.intern(text.get(1..).unwrap_or("")));
             end = t.end;
         }
         let span = self.span(node.span().start, end);
         Ok(Some(match node {
-            Arg::Field { mut idents, .. } => {
-                idents.extend(fields);
-                Arg::Field {
-                    span,
-                    pos: chain_pos,
-                    idents,
-                }
-            }
-            Arg::Variable { mut idents, .. } => {
-                idents.extend(fields);
-                Arg::Variable {
-                    span,
-                    pos: chain_pos,
-                    idents,
-                }
-            }
+            Arg::Field { .. } => Arg::Field {
+                span,
+                pos: chain_pos,
+                idents: names.into_boxed_slice(),
+            },
+            Arg::Variable { .. } => Arg::Variable {
+                span,
+                pos: chain_pos,
+                idents: names.into_boxed_slice(),
+            },
             Arg::Bool(..) | Arg::String { .. } | Arg::Number(_) | Arg::Nil(_) | Arg::Dot(_) => {
                 return Err(self.errorf(format!(
                     "unexpected . after term {}",
@@ -778,7 +836,7 @@ impl<'a> Parser<'a> {
                 span,
                 pos: chain_pos,
                 node: Box::new(other),
-                fields,
+                fields: names.into_boxed_slice(),
             },
         }))
     }
@@ -796,7 +854,7 @@ impl<'a> Parser<'a> {
                 }
                 Arg::Identifier {
                     span,
-                    name: Arc::from(text),
+                    name: self.intern(text),
                 }
             }
             TokenKind::Dot => Arg::Dot(span),
@@ -810,13 +868,13 @@ impl<'a> Parser<'a> {
                 Arg::Variable {
                     span,
                     pos: t.start,
-                    idents: vec![Arc::from(text)],
+                    idents: Box::new([self.intern(text)]),
                 }
             }
             TokenKind::Field => Arg::Field {
                 span,
                 pos: t.start,
-                idents: vec![Arc::from(&text[1..])],
+                idents: Box::new([self.intern(text.get(1..).unwrap_or(""))]),
             },
             TokenKind::Bool => Arg::Bool(span, text == "true"),
             TokenKind::CharConstant | TokenKind::Complex | TokenKind::Number => {
@@ -831,11 +889,19 @@ impl<'a> Parser<'a> {
                 Arg::Pipe(Box::new(pipe))
             }
             TokenKind::String | TokenKind::RawString => {
-                let value = self.unquote(t)?;
+                let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
+                // Most literals need no unquoting: share the inner text.
+                let plain = t.kind == TokenKind::String
+                    && !inner.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n'));
+                let value = if plain {
+                    self.intern(inner)
+                } else {
+                    Arc::from(self.unquote(t)?.as_str())
+                };
                 Arg::String {
                     span,
-                    quoted: Arc::from(text),
-                    value: Arc::from(value.as_str()),
+                    quoted: self.intern(text),
+                    value,
                 }
             }
             _ => {
@@ -1230,7 +1296,10 @@ mod tests {
         assert!(t.error.is_none(), "{:?}", t.error);
         let root = &t.trees[0].root;
         assert_eq!(root.nodes.len(), 3);
-        assert_eq!(root.nodes[1].to_string(), "{{$x := .a.b | printf \"%d\"}}");
+        assert_eq!(
+            root.nodes[1].go_string(&t.trees[0]),
+            "{{$x := .a.b | printf \"%d\"}}"
+        );
     }
 
     #[test]

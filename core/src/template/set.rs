@@ -6,7 +6,9 @@
 //! counted, so execution never copies the set; `tpl` strings are parsed once
 //! and cached per distinct text.
 
-use std::collections::HashMap;
+// foldhash: these maps are keyed by names, hashed on every lookup;
+// SipHash costs more than the rest of a lookup.
+use foldhash::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -133,6 +135,8 @@ pub struct TemplateSet {
     pub(crate) tpl_cache: Mutex<HashMap<TplKey, TplResult>>,
     tpl_sources: Mutex<HashMap<SourceId, Arc<SourceText>>>,
     next_tpl_source: AtomicU32,
+    /// Names and literals shared by all files of the set.
+    interner: parser::Interner,
 }
 
 impl TemplateSet {
@@ -143,14 +147,15 @@ impl TemplateSet {
     pub fn with_options(funcs: Arc<FuncTable>, options: Options) -> TemplateSet {
         TemplateSet {
             funcs,
-            templates: HashMap::new(),
-            history: HashMap::new(),
+            templates: HashMap::default(),
+            history: HashMap::default(),
             options,
-            sources: HashMap::new(),
-            source_names: HashMap::new(),
-            tpl_cache: Mutex::new(HashMap::new()),
-            tpl_sources: Mutex::new(HashMap::new()),
+            sources: HashMap::default(),
+            source_names: HashMap::default(),
+            tpl_cache: Mutex::new(HashMap::default()),
+            tpl_sources: Mutex::new(HashMap::default()),
             next_tpl_source: AtomicU32::new(TPL_SOURCE_BASE),
+            interner: parser::Interner::default(),
         }
     }
 
@@ -184,7 +189,13 @@ impl TemplateSet {
             delims.clone(),
         ));
         let funcs = self.funcs.clone();
-        let parsed = parser::parse(name, src.clone(), delims, &|n| funcs.contains(n));
+        let parsed = parser::parse_interned(
+            name,
+            src.clone(),
+            delims,
+            &|n| funcs.contains(n),
+            &mut self.interner,
+        );
         if let Some(e) = parsed.error {
             return Err(e);
         }
@@ -306,7 +317,7 @@ impl TemplateSet {
                 let mut trees = parsed.trees.into_iter();
                 match trees.next() {
                     Some(main) => {
-                        let mut defines = HashMap::new();
+                        let mut defines = HashMap::default();
                         for t in trees {
                             defines.insert(t.name.clone(), Arc::new(t));
                         }

@@ -166,31 +166,42 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 }
 
 fn natural_less(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        // Nearly every key: its bytes are its characters, nothing to decode.
+        return natural_less_in(a.as_bytes(), b.as_bytes());
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    natural_less_in(&ar, &br)
+}
+
+/// [`natural_less`] over the characters of the two keys.
+fn natural_less_in<C: Copy + Into<char>>(a: &[C], b: &[C]) -> bool {
+    let ar = |j: usize| -> char { a[j].into() };
+    let br = |j: usize| -> char { b[j].into() };
     let mut i = 0;
-    while i < ar.len() && i < br.len() {
-        if ar[i] == br[i] {
+    while i < a.len() && i < b.len() {
+        if ar(i) == br(i) {
             i += 1;
             continue;
         }
-        let al = is_letter(ar[i]);
-        let bl = is_letter(br[i]);
+        let al = is_letter(ar(i));
+        let bl = is_letter(br(i));
         if al && bl {
-            return ar[i] < br[i];
+            return ar(i) < br(i);
         }
         if al || bl {
             return bl;
         }
         let (mut an, mut bn) = (0i64, 0i64);
-        if ar[i] == '0' || br[i] == '0' {
+        if ar(i) == '0' || br(i) == '0' {
             let mut j = i;
             while j > 0 {
                 j -= 1;
-                if !is_digit(ar[j]) {
+                if !is_digit(ar(j)) {
                     break;
                 }
-                if ar[j] != '0' {
+                if ar(j) != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -198,13 +209,13 @@ fn natural_less(a: &str, b: &str) -> bool {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && is_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(digit_value(ar[ai]));
+        while ai < a.len() && is_digit(ar(ai)) {
+            an = an.wrapping_mul(10).wrapping_add(digit_value(ar(ai)));
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && is_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(digit_value(br[bi]));
+        while bi < b.len() && is_digit(br(bi)) {
+            bn = bn.wrapping_mul(10).wrapping_add(digit_value(br(bi)));
             bi += 1;
         }
         if an != bn {
@@ -213,9 +224,9 @@ fn natural_less(a: &str, b: &str) -> bool {
         if ai != bi {
             return ai < bi;
         }
-        return ar[i] < br[i];
+        return ar(i) < br(i);
     }
-    ar.len() < br.len()
+    a.len() < b.len()
 }
 
 // ---------------------------------------------------------------------------

@@ -10,12 +10,14 @@
 //! ```
 //!
 //! Each case: one warm-up run of each tool, then R rounds of (B Helm runs,
-//! B runs of ours). Wall time is the median over single runs. CPU time
-//! (user + system) is read from this process's children totals in
-//! `/proc/self/stat` around each batch (so the kernel's 10 ms tick is spread
-//! over B runs). Peak memory comes from `/usr/bin/time -f %M`, as the corpus
-//! numbers do. The Helm binary is run directly (not through the oracle's
-//! shell wrapper) so both sides pay the same process start-up. Every case is
+//! B runs of ours). Wall time is the median over single runs, each program
+//! started directly (no wrapper's start-up counted). CPU time (user +
+//! system) is read from this process's children totals in `/proc/self/stat`
+//! around each batch (so the kernel's 10 ms tick is spread over B runs).
+//! Peak memory comes from one extra run per batch under `/usr/bin/time -f
+//! %M`, as the corpus numbers do. The Helm binary is run directly (not
+//! through the oracle's shell wrapper) so both sides pay the same process
+//! start-up. Every case is
 //! also checked against Helm's golden output: a case where we differ is
 //! marked, and the summary gives medians over all cases and over matching
 //! ones. The load average is printed because the machine may be shared.
@@ -41,7 +43,6 @@ or ../shared).";
 /// One timed run.
 struct Run {
     ms: f64,
-    rss_kb: f64,
     ok: bool,
 }
 
@@ -91,16 +92,10 @@ fn load_average() -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
-fn measure(program: &Path, args: &[String], dir: &Path, home: &Path) -> Run {
-    let rss_file = home.join("rss.txt");
-    let start = Instant::now();
-    let status = Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("%M")
-        .arg("-o")
-        .arg(&rss_file)
-        .arg(program)
-        .args(args)
+/// A command for one run of `program` with the scratch Helm home.
+fn command(program: &Path, args: &[String], dir: &Path, home: &Path) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.args(args)
         .current_dir(dir)
         .env("HELM_CACHE_HOME", home.join("cache"))
         .env("HELM_CONFIG_HOME", home.join("config"))
@@ -108,26 +103,52 @@ fn measure(program: &Path, args: &[String], dir: &Path, home: &Path) -> Run {
         .env_remove("KUBECONFIG")
         .env_remove("HELM_NAMESPACE")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    let ms = start.elapsed().as_secs_f64() * 1000.0;
-    let rss_kb = std::fs::read_to_string(&rss_file)
-        .ok()
-        .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()))
-        .unwrap_or(f64::NAN);
+        .stderr(Stdio::null());
+    cmd
+}
+
+/// One timed run, the program started directly: no wrapper's start-up is
+/// counted in either tool's time.
+fn timed(program: &Path, args: &[String], dir: &Path, home: &Path) -> Run {
+    let start = Instant::now();
+    let status = command(program, args, dir, home).status();
     Run {
-        ms,
-        rss_kb,
+        ms: start.elapsed().as_secs_f64() * 1000.0,
         ok: status.map(|s| s.success()).unwrap_or(false),
     }
 }
 
-/// B runs in a row; returns the runs and the CPU per run.
-fn batch(program: &Path, args: &[String], dir: &Path, home: &Path, n: usize) -> (Vec<Run>, f64) {
+/// Peak resident memory of one run, in KB, from `/usr/bin/time -f %M` (as
+/// the corpus numbers are measured); a separate run from the timed ones.
+fn peak_kb(program: &Path, args: &[String], dir: &Path, home: &Path) -> f64 {
+    let rss_file = home.join("rss.txt");
+    let mut cmd = command(Path::new("/usr/bin/time"), &[], dir, home);
+    cmd.arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(&rss_file)
+        .arg(program)
+        .args(args);
+    let _ = cmd.status();
+    std::fs::read_to_string(&rss_file)
+        .ok()
+        .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()))
+        .unwrap_or(f64::NAN)
+}
+
+/// B timed runs in a row, then one run for peak memory; returns the runs,
+/// the CPU per timed run and the peak memory.
+fn batch(
+    program: &Path,
+    args: &[String],
+    dir: &Path,
+    home: &Path,
+    n: usize,
+) -> (Vec<Run>, f64, f64) {
     let before = children_cpu_ms();
-    let runs: Vec<Run> = (0..n).map(|_| measure(program, args, dir, home)).collect();
+    let runs: Vec<Run> = (0..n).map(|_| timed(program, args, dir, home)).collect();
     let cpu = (children_cpu_ms() - before) / n as f64;
-    (runs, cpu)
+    (runs, cpu, peak_kb(program, args, dir, home))
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -240,22 +261,25 @@ fn main() {
             .map_err(|e| e.to_string())
             .and_then(|o| golden::check(case, &base, &o));
         // Warm-up (file cache, oracle install).
-        let _ = measure(&helm, &args, &base, &home);
-        let _ = measure(&ours, &args, &base, &home);
+        let _ = timed(&helm, &args, &base, &home);
+        let _ = timed(&ours, &args, &base, &home);
         let (mut h, mut o) = (Vec::new(), Vec::new());
         let (mut hc, mut oc) = (Vec::new(), Vec::new());
+        let (mut hk, mut ok) = (Vec::new(), Vec::new());
         for _ in 0..rounds {
-            let (runs, cpu) = batch(&helm, &args, &base, &home, per_batch);
+            let (runs, cpu, kb) = batch(&helm, &args, &base, &home, per_batch);
             h.extend(runs);
             hc.push(cpu);
-            let (runs, cpu) = batch(&ours, &args, &base, &home, per_batch);
+            hk.push(kb);
+            let (runs, cpu, kb) = batch(&ours, &args, &base, &home, per_batch);
             o.extend(runs);
             oc.push(cpu);
+            ok.push(kb);
         }
         let hm = median(h.iter().map(|s| s.ms).collect());
         let om = median(o.iter().map(|s| s.ms).collect());
-        let hr = median(h.iter().map(|s| s.rss_kb).collect());
-        let or = median(o.iter().map(|s| s.rss_kb).collect());
+        let hr = median(hk);
+        let or = median(ok);
         let hcpu = hc.iter().sum::<f64>() / hc.len().max(1) as f64;
         let ocpu = oc.iter().sum::<f64>() / oc.len().max(1) as f64;
         // Below one tick per batch the CPU figure is noise: floor at 1 ms.
