@@ -36,8 +36,6 @@ pub mod values;
 use std::sync::Arc;
 use std::time::Duration;
 
-use regex::Regex;
-
 use crate::kube::wait::{Pending, WaitError};
 use crate::kube::{KubeClient, KubeError};
 use crate::release::{self, Hook, Release};
@@ -282,7 +280,8 @@ pub fn validate_release_name(name: &str) -> Result<(), ActionError> {
     if name.is_empty() {
         return Err(ActionError::msg("no name provided"));
     }
-    let ok = Regex::new(VALID_NAME)
+    // regex-lite: one short match, where compiling a full `regex` costs more.
+    let ok = regex_lite::Regex::new(VALID_NAME)
         .map(|re| re.is_match(name))
         .unwrap_or(false);
     if name.len() > 53 || !ok {

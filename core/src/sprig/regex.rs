@@ -8,6 +8,8 @@
 //! Non-`must` variants panic in Sprig (`regexp: Compile(…): …`), except
 //! `regexMatch`, which returns false.
 
+use std::sync::Arc;
+
 use regex::Regex;
 
 use super::{arg_int, arg_str, ok, string_list};
@@ -76,7 +78,7 @@ pub fn register(t: &mut FuncTable) {
 
 /// Compiles like `regexp.Compile`, as the non-`must` variants'
 /// `regexp.MustCompile` panic (`panicking`) or the `must` variants' error.
-fn compile_for(pattern: &str, panicking: bool) -> Result<Regex, FuncError> {
+fn compile_for(pattern: &str, panicking: bool) -> Result<Arc<Regex>, FuncError> {
     compile(pattern).map_err(|e| {
         if panicking {
             FuncError::new(format!("regexp: Compile({}): {e}", go_backquote(pattern)))
@@ -217,16 +219,16 @@ pub fn quote_meta(s: &str) -> std::string::String {
 /// Compiles a Go (RE2) pattern; the error is Go's message.
 ///
 /// Templates call the regex functions in loops with a handful of constant
-/// patterns, so results (errors too) are cached per pattern. A clone of a
-/// `Regex` shares the compiled program but gets its own match cache, so
-/// clones handed out to several threads do not contend.
-pub fn compile(pattern: &str) -> Result<Regex, std::string::String> {
+/// patterns, so results (errors too) are cached per pattern. The cache hands
+/// out the one shared `Regex` (not a clone: a clone would build its own
+/// match cache on every call, which costs more than a short match).
+pub fn compile(pattern: &str) -> Result<Arc<Regex>, std::string::String> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
     /// Bound on cached patterns; past it the cache starts over, which only
     /// costs recompiling (charts use far fewer distinct patterns).
     const CAPACITY: usize = 256;
-    type Cache = Mutex<HashMap<std::string::String, Result<Regex, std::string::String>>>;
+    type Cache = Mutex<HashMap<std::string::String, Result<Arc<Regex>, std::string::String>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     // A poisoned lock only means another thread panicked mid-insert; the
@@ -240,7 +242,7 @@ pub fn compile(pattern: &str) -> Result<Regex, std::string::String> {
     if let Some(hit) = lookup(cache) {
         return hit;
     }
-    let compiled = compile_uncached(pattern);
+    let compiled = compile_uncached(pattern).map(Arc::new);
     let mut map = cache
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
