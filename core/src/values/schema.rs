@@ -151,6 +151,11 @@ fn validate_single(values: &Map, schema: &[u8]) -> Result<(), SingleError> {
             .collect();
         describe(err.kind(), err.instance(), &segments, &mut list);
     }
+    // A compiled validator of a large schema (traefik's, cert-manager's)
+    // takes about as long to free as to use; free it, the schema and the
+    // instance on another thread, off the render's path. When no thread can
+    // be started, the closure comes back and is dropped here.
+    let _ = std::thread::Builder::new().spawn(move || drop((validator, schema, instance)));
     if list.is_empty() {
         Ok(())
     } else {
