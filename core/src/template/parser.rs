@@ -889,14 +889,10 @@ impl<'a> Parser<'a> {
                 Arg::Pipe(Box::new(pipe))
             }
             TokenKind::String | TokenKind::RawString => {
-                let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
                 // Most literals need no unquoting: share the inner text.
-                let plain = t.kind == TokenKind::String
-                    && !inner.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n'));
-                let value = if plain {
-                    self.intern(inner)
-                } else {
-                    Arc::from(self.unquote(t)?.as_str())
+                let value = match plain_quoted(text) {
+                    Some(inner) => self.intern(inner),
+                    None => Arc::from(self.unquote(t)?.as_str()),
                 };
                 Arg::String {
                     span,
@@ -963,8 +959,18 @@ impl Item {
 
 // ---- literals ----------------------------------------------------------------
 
+/// The inside of a `"…"` literal that needs no unquoting (no escape,
+/// quote or newline in it): most template strings.
+fn plain_quoted(s: &str) -> Option<&str> {
+    let inner = s.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n'))).then_some(inner)
+}
+
 /// Go's `strconv.Unquote` for "…", `…` and '…' literals.
 pub fn unquote(s: &str) -> Option<String> {
+    if let Some(inner) = plain_quoted(s) {
+        return Some(inner.to_string());
+    }
     let bytes = s.as_bytes();
     if bytes.len() < 2 {
         return None;
@@ -980,10 +986,6 @@ pub fn unquote(s: &str) -> Option<String> {
                 return None;
             }
             Some(inner.replace('\r', ""))
-        }
-        // Most template strings have no escapes: copy them whole.
-        b'"' if !inner.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n')) => {
-            Some(inner.to_string())
         }
         b'"' | b'\'' => {
             let mut out = String::with_capacity(inner.len());
