@@ -70,9 +70,7 @@ impl Tree {
     pub fn is_empty(&self) -> bool {
         is_empty_list(self, &self.root)
     }
-}
 
-impl Tree {
     /// The text of a text node of this tree.
     pub fn text_of(&self, t: &TextNode) -> &str {
         self.source.text.get(t.span.range()).unwrap_or("")
@@ -359,10 +357,14 @@ impl List {
     /// Go's `ListNode.String()`; text nodes read their text from `tree`.
     pub fn go_string(&self, tree: &Tree) -> String {
         let mut out = String::new();
-        for n in &self.nodes {
-            n.write_go(tree, &mut out);
-        }
+        self.write_go(tree, &mut out);
         out
+    }
+
+    fn write_go(&self, tree: &Tree, out: &mut String) {
+        for n in &self.nodes {
+            n.write_go(tree, out);
+        }
     }
 }
 
@@ -377,14 +379,10 @@ impl Node {
     fn write_go(&self, tree: &Tree, out: &mut String) {
         let branch = |out: &mut String, kw: &str, b: &BranchNode| {
             let _ = write!(out, "{{{{{kw} {}}}}}", b.pipe);
-            for n in &b.list.nodes {
-                n.write_go(tree, out);
-            }
+            b.list.write_go(tree, out);
             if let Some(e) = &b.else_list {
                 out.push_str("{{else}}");
-                for n in &e.nodes {
-                    n.write_go(tree, out);
-                }
+                e.write_go(tree, out);
             }
             out.push_str("{{end}}");
         };

@@ -143,12 +143,7 @@ pub fn lex(src: &str, delims: &Delims, break_continue: bool) -> Lexed {
         start: 0,
         paren_depth: 0,
         break_continue,
-        out: Lexed {
-            // About one token per six bytes of a typical chart template:
-            // sized up front instead of regrown a dozen times.
-            tokens: Vec::with_capacity(src.len() / 6 + 4),
-            error: None,
-        },
+        out: Lexed::default(),
     };
     l.run();
     l.out

@@ -6,7 +6,6 @@
 //! with the error so the language server still sees them. Nesting is bounded
 //! ([`MAX_NESTING`]) so hostile input cannot overflow the stack.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::source::Span;
@@ -33,7 +32,7 @@ pub struct Parsed {
 /// set keeps one for all its files.
 #[derive(Debug, Default)]
 pub struct Interner {
-    strings: HashSet<Str, foldhash::fast::FixedState>,
+    strings: foldhash::HashSet<Str>,
 }
 
 impl Interner {
