@@ -2,10 +2,10 @@
 //! genSelfSignedCert genSelfSignedCertWithKey genSignedCert
 //! genSignedCertWithKey buildCustomCert`.
 //!
-//! RSA keys come from the `rsa` crate (ring, behind rcgen, cannot generate
-//! RSA keys); ECDSA P-256 and Ed25519 keys from rcgen/ring. Certificates are
-//! built and signed by rcgen with Sprig's template: random 128-bit serial,
-//! CN subject, IP/DNS SANs, key usages KeyEncipherment+DigitalSignature
+//! RSA keys are built by the `rsa` crate from primes found by
+//! [`super::prime`] (ring, behind rcgen, cannot generate RSA keys); ECDSA
+//! P-256 and Ed25519 keys from rcgen/ring. Certificates are built and
+//! signed by rcgen with Sprig's template: random 128-bit serial, CN subject, IP/DNS SANs, key usages KeyEncipherment+DigitalSignature
 //! (+CertSign for a CA), server+client auth, basic constraints. PEM output
 //! uses Go's block types (`RSA PRIVATE KEY` PKCS#1, `EC PRIVATE KEY` SEC1,
 //! `PRIVATE KEY` PKCS#8 for Ed25519). DSA keys are not supported.
@@ -151,41 +151,19 @@ enum PrivKey {
     Ring(Box<KeyPair>),
 }
 
-/// A random prime of exactly `bits` bits with its top two bits set, so that
-/// the product of two such primes has exactly twice as many bits.
-fn random_prime(bits: u32) -> Result<rsa::BoxedUint, String> {
-    use crypto_primes::hazmat::{SetBits, SmallFactorsSieveFactory};
-    use crypto_primes::{Flavor, is_prime, sieve_and_find};
-    let factory = SmallFactorsSieveFactory::new(Flavor::Any, bits, SetBits::TwoMsb)
-        .map_err(|e| e.to_string())?;
-    sieve_and_find(&mut rand::rng(), factory, |_, c| is_prime(Flavor::Any, c))
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| "no prime found".to_string())
-}
-
 const OID_EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 const OID_P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
 
 impl PrivKey {
     /// A two-prime RSA key with e = 65537 and d = e⁻¹ mod φ(n), as Go's
-    /// `rsa.GenerateKey` (and `rsa::PrivateKey::new`) make it; the two primes
-    /// are searched on two threads, as the search is nearly all of the cost
-    /// (seconds for Sprig's 4096-bit default).
+    /// `rsa.GenerateKey` (and `rsa::PrivateKey::new`) make it, from primes
+    /// with their top two bits set (see [`super::prime`]).
     fn rsa(bits: usize) -> Result<PrivKey, String> {
         let half = u32::try_from(bits / 2).map_err(|e| e.to_string())?;
         // A pair whose φ(n) shares a factor with e is rare; try again then.
         let mut last_err = String::new();
         for _ in 0..8 {
-            let (p, q) = std::thread::scope(|s| {
-                let q = std::thread::Builder::new().spawn_scoped(s, || random_prime(half));
-                (random_prime(half), q.ok().map(|h| h.join()))
-            });
-            // Without a second thread (or if it failed) search here.
-            let q = match q {
-                Some(Ok(q)) => q,
-                _ => random_prime(half),
-            };
-            let primes = vec![p?, q?];
+            let primes = super::prime::random_primes(half, 2)?;
             match rsa::PrivateKey::from_primes(primes, rsa::BoxedUint::from(65537u64)) {
                 Ok(k) => return Ok(PrivKey::Rsa(Box::new(k))),
                 Err(e) => last_err = e.to_string(),

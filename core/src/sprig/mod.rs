@@ -20,6 +20,7 @@ pub mod lists;
 pub mod math;
 pub mod network;
 pub mod path;
+mod prime;
 pub mod reflect;
 pub mod regex;
 pub mod strings;
