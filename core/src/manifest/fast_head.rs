@@ -18,7 +18,7 @@ use crate::template::strconv::format_float;
 use crate::yaml::resolve::{Resolved, resolve_plain};
 
 /// What a scalar turns into for a Go `string` field; `None` = not modelled.
-fn scalar_string(text: &str, style: ScalarStyle) -> Option<String> {
+pub(super) fn scalar_string(text: &str, style: ScalarStyle) -> Option<String> {
     if style != ScalarStyle::Plain {
         return Some(text.to_string());
     }
@@ -41,7 +41,7 @@ fn scalar_string(text: &str, style: ScalarStyle) -> Option<String> {
 }
 
 /// Is a plain scalar value fine for the JSON round trip?
-fn value_ok(text: &str, style: ScalarStyle) -> bool {
+pub(super) fn value_ok(text: &str, style: ScalarStyle) -> bool {
     if style != ScalarStyle::Plain {
         return true;
     }
@@ -49,14 +49,17 @@ fn value_ok(text: &str, style: ScalarStyle) -> bool {
 }
 
 /// Is a plain scalar key one sigs.k8s.io/yaml accepts as is?
-fn key_ok(text: &str, style: ScalarStyle) -> bool {
+pub(super) fn key_ok(text: &str, style: ScalarStyle) -> bool {
     if style != ScalarStyle::Plain {
         return true;
     }
-    !matches!(
-        resolve_plain(text),
-        Resolved::Null | Resolved::Uint(_) | Resolved::Merge
-    ) && value_ok(text, style)
+    // A plain `<<` is a merge key (resolution alone calls it a string).
+    text != "<<"
+        && !matches!(
+            resolve_plain(text),
+            Resolved::Null | Resolved::Uint(_) | Resolved::Merge
+        )
+        && value_ok(text, style)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -82,6 +85,11 @@ struct Frame {
 
 /// Reads the head of one document; `None` means "use the full loader".
 pub fn scan_head(doc: &str) -> Option<Head> {
+    super::line_head::scan_head(doc).or_else(|| scan_events(doc))
+}
+
+/// [`scan_head`] over saphyr-parser events.
+pub fn scan_events(doc: &str) -> Option<Head> {
     if doc.contains('\t') {
         return None;
     }
@@ -272,8 +280,9 @@ mod tests {
             "a: .inf\n",
             "~: 1\n",
             "a: !!str 1\n",
+            "<<: {kind: X}\n",
         ] {
-            assert!(scan_head(doc).is_none(), "{doc:?}");
+            assert!(scan_events(doc).is_none(), "{doc:?}");
         }
     }
 }

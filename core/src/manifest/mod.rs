@@ -11,6 +11,7 @@ pub mod glob;
 pub mod head;
 pub mod hook;
 pub mod kind_order;
+pub mod line_head;
 pub mod output;
 pub mod sorter;
 pub mod split;

@@ -5,7 +5,8 @@
 //! RSA keys are built by the `rsa` crate from primes found by
 //! [`super::prime`] (ring, behind rcgen, cannot generate RSA keys); ECDSA
 //! P-256 and Ed25519 keys from rcgen/ring. Certificates are built and
-//! signed by rcgen with Sprig's template: random 128-bit serial, CN subject, IP/DNS SANs, key usages KeyEncipherment+DigitalSignature
+//! signed by rcgen with Sprig's template: random 128-bit serial, CN
+//! subject, IP/DNS SANs, key usages KeyEncipherment+DigitalSignature
 //! (+CertSign for a CA), server+client auth, basic constraints. PEM output
 //! uses Go's block types (`RSA PRIVATE KEY` PKCS#1, `EC PRIVATE KEY` SEC1,
 //! `PRIVATE KEY` PKCS#8 for Ed25519). DSA keys are not supported.
