@@ -679,16 +679,7 @@ impl Scan {
                 Some(None)
             }
             ValueText::EmptyFlow(kind) => {
-                match (slot, kind) {
-                    (Slot::Other, _) => {}
-                    (Slot::Metadata, Kind::Map) => {
-                        self.head.metadata.get_or_insert_with(HeadMetadata::default);
-                    }
-                    (Slot::Annotations, Kind::Map) => {
-                        self.annotations();
-                    }
-                    _ => return None,
-                }
+                self.start_collection(kind, slot)?;
                 self.max_indent = Some(indent);
                 Some(None)
             }
@@ -764,7 +755,10 @@ impl Scan {
             .get_or_insert_with(BTreeMap::new)
     }
 
-    fn open(&mut self, kind: Kind, indent: usize, slot: Slot, depth: usize) -> Option<()> {
+    /// A collection starts as the value of `slot`: `metadata` and
+    /// `annotations` maps now exist; a collection where a string is
+    /// wanted is Go's error (`None`).
+    fn start_collection(&mut self, kind: Kind, slot: Slot) -> Option<()> {
         match (slot, kind) {
             (Slot::Other, _) => {}
             (Slot::Metadata, Kind::Map) => {
@@ -773,9 +767,13 @@ impl Scan {
             (Slot::Annotations, Kind::Map) => {
                 self.annotations();
             }
-            // A collection where a string is wanted: Go errors.
             _ => return None,
         }
+        Some(())
+    }
+
+    fn open(&mut self, kind: Kind, indent: usize, slot: Slot, depth: usize) -> Option<()> {
+        self.start_collection(kind, slot)?;
         let slot = match slot {
             Slot::Metadata | Slot::Annotations => slot,
             _ => Slot::Other,
