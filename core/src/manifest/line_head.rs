@@ -475,7 +475,7 @@ fn value_text(v: &str) -> Option<ValueText<'_>> {
     }
 }
 
-/// [`key_string`] without building the string.
+/// Is `raw` a key this path models (see [`key_string`])?
 fn key_valid(raw: &str) -> bool {
     let raw = raw.trim_end_matches(' ');
     match raw.as_bytes().first() {
@@ -505,23 +505,14 @@ fn starts_key(content: &str) -> bool {
 
 /// A key's text as a Go string, if it is one this path models.
 fn key_string(raw: &str) -> Option<String> {
+    if !key_valid(raw) {
+        return None;
+    }
     let raw = raw.trim_end_matches(' ');
-    match raw.as_bytes().first()? {
-        b'"' | b'\'' => {
-            if closing_quote(raw)? + 1 != raw.len() {
-                return None;
-            }
-            unquote(raw)
-        }
-        b'[' | b']' | b'{' | b'}' | b',' | b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b'|'
-        | b'>' | b'#' => None,
-        b'-' | b'?' | b':' if raw.len() == 1 || raw.as_bytes()[1] == b' ' => None,
-        _ => {
-            if raw.contains(" #") || !key_ok(raw, ScalarStyle::Plain) {
-                return None;
-            }
-            scalar_string(raw, ScalarStyle::Plain)
-        }
+    if raw.starts_with(['"', '\'']) {
+        unquote(raw)
+    } else {
+        scalar_string(raw, ScalarStyle::Plain)
     }
 }
 
@@ -603,34 +594,25 @@ impl Scan {
         let depth = self.stack.len();
         // Only keys of the root, `metadata` and `annotations` are read;
         // the others need only be valid.
-        if frame.depth != 0 && frame.slot == Slot::Other {
+        let slot = if frame.depth != 0 && frame.slot == Slot::Other {
             if !key_valid(&content[..colon]) {
                 return None;
             }
-            let value = value_text(&content[colon + 1..])?;
-            if let ValueText::Empty = value {
-                self.pending = Some(Pending {
-                    indent,
-                    from_key: true,
-                    slot: Slot::Other,
-                    depth,
-                });
-                return Some(None);
+            Slot::Other
+        } else {
+            let key = key_string(&content[..colon])?;
+            match (frame.slot, frame.depth, key.as_str()) {
+                (Slot::Other, 0, "apiVersion") => Slot::ApiVersion,
+                (Slot::Other, 0, "kind") => Slot::Kind,
+                (Slot::Other, 0, "metadata") => Slot::Metadata,
+                (Slot::Metadata, _, "name") => Slot::Name,
+                (Slot::Metadata, _, "annotations") => Slot::Annotations,
+                (Slot::Annotations, _, _) => {
+                    self.annotation_key = key;
+                    Slot::Annotation
+                }
+                _ => Slot::Other,
             }
-            return self.value(value, Slot::Other, indent, depth);
-        }
-        let key = key_string(&content[..colon])?;
-        let slot = match (frame.slot, frame.depth, key.as_str()) {
-            (Slot::Other, 0, "apiVersion") => Slot::ApiVersion,
-            (Slot::Other, 0, "kind") => Slot::Kind,
-            (Slot::Other, 0, "metadata") => Slot::Metadata,
-            (Slot::Metadata, _, "name") => Slot::Name,
-            (Slot::Metadata, _, "annotations") => Slot::Annotations,
-            (Slot::Annotations, _, _) => {
-                self.annotation_key = key;
-                Slot::Annotation
-            }
-            _ => Slot::Other,
         };
         let value = value_text(&content[colon + 1..])?;
         if let ValueText::Empty = value {
