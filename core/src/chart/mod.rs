@@ -26,10 +26,20 @@ use crate::template::Value;
 
 /// A file of the chart: path relative to the chart root with `/`
 /// separators (`templates/x.yaml`), and its bytes (UTF-8 BOM stripped).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct File {
     pub name: String,
     pub data: Arc<[u8]>,
+    /// The same bytes as text when the loader found them valid UTF-8: one
+    /// allocation shared with `data`, so the engine parses a template
+    /// without copying it (CRD templates run to megabytes).
+    text: Option<Arc<str>>,
+}
+
+impl PartialEq for File {
+    fn eq(&self, other: &File) -> bool {
+        self.name == other.name && self.data == other.data
+    }
 }
 
 impl File {
@@ -37,13 +47,50 @@ impl File {
         File {
             name: name.into(),
             data: data.into(),
+            text: None,
+        }
+    }
+
+    /// A file from freshly read bytes: valid UTF-8 is kept once, as text
+    /// and bytes over the same allocation.
+    pub fn from_vec(name: impl Into<String>, data: Vec<u8>) -> File {
+        match String::from_utf8(data) {
+            Ok(s) => {
+                let text: Arc<str> = Arc::from(s);
+                File {
+                    name: name.into(),
+                    data: Arc::from(text.clone()),
+                    text: Some(text),
+                }
+            }
+            Err(e) => File::new(name, e.into_bytes()),
         }
     }
 
     /// The content as text (lossy for invalid UTF-8, as Go's `string(b)`
     /// keeps bytes but templates only ever see valid text in practice).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        crate::source::lossy_utf8(&self.data)
+        match &self.text {
+            Some(t) => std::borrow::Cow::Borrowed(t),
+            None => crate::source::lossy_utf8(&self.data),
+        }
+    }
+
+    /// The content as shared text: no copy when the loader kept it as text.
+    pub fn shared_text(&self) -> Arc<str> {
+        match &self.text {
+            Some(t) => t.clone(),
+            None => Arc::from(crate::source::lossy_utf8(&self.data)),
+        }
+    }
+
+    /// The same file under another name (subcharts see their files
+    /// relative to their own root); the contents stay shared.
+    pub fn renamed(&self, name: impl Into<String>) -> File {
+        File {
+            name: name.into(),
+            ..self.clone()
+        }
     }
 }
 
@@ -184,4 +231,36 @@ fn has_manifest_extension(name: &str) -> bool {
     ext.eq_ignore_ascii_case(".yaml")
         || ext.eq_ignore_ascii_case(".yml")
         || ext.eq_ignore_ascii_case(".json")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::File;
+
+    #[test]
+    fn text_files_share_one_buffer() {
+        let f = File::from_vec("templates/a.yaml", b"kind: A\n".to_vec());
+        let text = f.shared_text();
+        assert_eq!(&*text, "kind: A\n");
+        // The template text handed to the engine is the file's own bytes.
+        assert_eq!(text.as_ptr(), f.data.as_ptr());
+        assert_eq!(f, File::new("templates/a.yaml", b"kind: A\n".to_vec()));
+    }
+
+    #[test]
+    fn invalid_utf8_stays_bytes_and_reads_lossily() {
+        let f = File::from_vec("files/bin", vec![b'a', 0xff, b'b']);
+        assert_eq!(&*f.data, &[b'a', 0xff, b'b']);
+        assert_eq!(f.text(), "a\u{fffd}b");
+        assert_eq!(&*f.shared_text(), "a\u{fffd}b");
+    }
+
+    #[test]
+    fn renamed_keeps_contents() {
+        let f = File::from_vec("charts/sub/values.yaml", b"a: 1\n".to_vec());
+        let g = f.renamed("sub/values.yaml");
+        assert_eq!(g.name, "sub/values.yaml");
+        assert_eq!(g.shared_text().as_ptr(), f.data.as_ptr());
+    }
 }

@@ -127,8 +127,8 @@ pub fn chart_delims(chart: &Chart) -> Delims {
 
 struct Renderable {
     name: String,
-    /// The chart file's bytes, shared (big CRD templates are not copied).
-    text: Arc<[u8]>,
+    /// The chart file's text, shared (big CRD templates are not copied).
+    text: Arc<str>,
     base_path: String,
     /// Shared by the chart's templates and its parent's `.Subcharts`, as
     /// in Helm: template changes to it are seen by later templates.
@@ -168,7 +168,7 @@ fn collect(
         }
         out.push(Renderable {
             name: format!("{full_path}/{}", t.name),
-            text: t.data.clone(),
+            text: t.shared_text(),
             base_path: format!("{full_path}/templates"),
             context: ctx.clone(),
             delims: delims.clone(),
@@ -271,18 +271,13 @@ pub fn render_with_lookup(
     };
     let mut set = TemplateSet::with_options(helm_funcs(), options);
     for (i, t) in tpls.iter().enumerate() {
-        set.add(
-            &t.name,
-            &crate::source::lossy_utf8(&t.text),
-            &t.delims,
-            SourceId(i as u32 + 1),
-        )
-        .map_err(|e| RenderError {
-            message: e.helm_message(),
-            template: t.name.clone(),
-            location: Some(format!("{}:{}", e.name, e.line)),
-            log: Vec::new(),
-        })?;
+        set.add_shared(&t.name, t.text.clone(), &t.delims, SourceId(i as u32 + 1))
+            .map_err(|e| RenderError {
+                message: e.helm_message(),
+                template: t.name.clone(),
+                location: Some(format!("{}:{}", e.name, e.line)),
+                log: Vec::new(),
+            })?;
     }
     let set = Arc::new(set);
     let mut host = HelmHost {

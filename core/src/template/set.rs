@@ -183,11 +183,19 @@ impl TemplateSet {
         delims: &Delims,
         source: SourceId,
     ) -> Result<(), ParseError> {
-        let src = Arc::new(SourceText::with_delims(
-            source,
-            Arc::from(text),
-            delims.clone(),
-        ));
+        self.add_shared(name, Arc::from(text), delims, source)
+    }
+
+    /// [`add`](Self::add) of a text already shared (a chart file's), which
+    /// the set keeps without copying.
+    pub fn add_shared(
+        &mut self,
+        name: &str,
+        text: Arc<str>,
+        delims: &Delims,
+        source: SourceId,
+    ) -> Result<(), ParseError> {
+        let src = Arc::new(SourceText::with_delims(source, text, delims.clone()));
         let funcs = self.funcs.clone();
         let parsed = parser::parse_interned(
             name,

@@ -5,7 +5,6 @@ mod archive;
 mod dir;
 
 use std::path::Path;
-use std::sync::Arc;
 
 pub use archive::{MAX_DECOMPRESSED_CHART_SIZE, MAX_DECOMPRESSED_FILE_SIZE, archive_files};
 pub use dir::dir_files;
@@ -184,30 +183,27 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
     load_shared(
         files
             .into_iter()
-            .map(|f| (f.name, Arc::from(f.data)))
+            .map(|f| File::from_vec(f.name, f.data))
             .collect(),
     )
 }
 
-/// A chart file: name and shared contents.
-type SharedFile = (String, Arc<[u8]>);
-
 /// [`load_files`] on shared buffers, so subcharts (recursively) reuse the
 /// parent's file data instead of copying it at every level.
-fn load_shared(files: Vec<SharedFile>) -> Result<Chart, LoadError> {
+fn load_shared(files: Vec<File>) -> Result<Chart, LoadError> {
     let mut c = Chart {
         values: Value::empty_map(),
         ..Chart::default()
     };
     let mut have_metadata = false;
-    let mut subcharts: std::collections::BTreeMap<String, Vec<SharedFile>> = Default::default();
+    let mut subcharts: std::collections::BTreeMap<String, Vec<File>> = Default::default();
 
     // Chart.yaml first, wherever it sits in the list.
-    for (name, data) in &files {
-        c.raw.push(File::new(name.clone(), data.clone()));
-        if name == "Chart.yaml" {
+    for file in &files {
+        c.raw.push(file.clone());
+        if file.name == "Chart.yaml" {
             have_metadata = true;
-            let doc = parse_yaml(data, "Chart.yaml")?;
+            let doc = parse_yaml(&file.data, "Chart.yaml")?;
             c.metadata
                 .decode_into(&doc)
                 .map_err(|e| decode_error("Chart.yaml", e))?;
@@ -217,21 +213,22 @@ fn load_shared(files: Vec<SharedFile>) -> Result<Chart, LoadError> {
         }
     }
 
-    for (name, data) in files {
-        match name.as_str() {
+    for file in files {
+        let name = file.name.as_str();
+        match name {
             "Chart.yaml" => {}
             "Chart.lock" | "requirements.lock" => {
-                let doc = parse_yaml(&data, &name)?;
-                c.lock = Some(Lock::decode(&doc).map_err(|e| decode_error(&name, e))?);
+                let doc = parse_yaml(&file.data, name)?;
+                c.lock = Some(Lock::decode(&doc).map_err(|e| decode_error(name, e))?);
                 if name == "requirements.lock" {
                     have_metadata = true;
                     if c.metadata.api_version == API_VERSION_V1 {
-                        c.files.push(File::new(name, data));
+                        c.files.push(file);
                     }
                 }
             }
             "values.yaml" => {
-                let text = crate::source::lossy_utf8(&data);
+                let text = file.text();
                 c.values = crate::chart::yaml_bridge::parse_values(&text).map_err(|e| {
                     LoadError::at(
                         format!("cannot load values.yaml: {}", e.helm_message),
@@ -240,31 +237,29 @@ fn load_shared(files: Vec<SharedFile>) -> Result<Chart, LoadError> {
                     )
                 })?;
             }
-            "values.schema.json" => c.schema = Some(data),
+            "values.schema.json" => c.schema = Some(file.data),
             "requirements.yaml" => {
                 have_metadata = true;
-                let doc = parse_yaml(&data, "requirements.yaml")?;
+                let doc = parse_yaml(&file.data, "requirements.yaml")?;
                 c.metadata
                     .decode_into(&doc)
                     .map_err(|e| decode_error("requirements.yaml", e))?;
                 if c.metadata.api_version == API_VERSION_V1 {
-                    c.files.push(File::new(name, data));
+                    c.files.push(file);
                 }
             }
-            n if n.starts_with("templates/") => c.templates.push(File::new(name, data)),
+            n if n.starts_with("templates/") => c.templates.push(file),
             n if n.starts_with("charts/") => {
                 if go_ext(n) == ".prov" {
-                    c.files.push(File::new(name, data));
+                    c.files.push(file);
                     continue;
                 }
                 let rest = &n["charts/".len()..];
                 let cname = rest.split('/').next().unwrap_or(rest).to_string();
-                subcharts
-                    .entry(cname)
-                    .or_default()
-                    .push((rest.to_string(), data));
+                let sub = file.renamed(rest);
+                subcharts.entry(cname).or_default().push(sub);
             }
-            _ => c.files.push(File::new(name, data)),
+            _ => c.files.push(file),
         }
     }
 
@@ -281,8 +276,8 @@ fn load_shared(files: Vec<SharedFile>) -> Result<Chart, LoadError> {
         }
         let result = if go_ext(&n) == ".tgz" {
             match files.first() {
-                Some((name, data)) if *name == n => load_archive_bytes(data),
-                Some((name, _)) => {
+                Some(f) if f.name == n => load_archive_bytes(&f.data),
+                Some(File { name, .. }) => {
                     return Err(LoadError::msg(format!(
                         "error unpacking tar in {}: expected {n}, got {name}",
                         c.name(),
@@ -291,12 +286,9 @@ fn load_shared(files: Vec<SharedFile>) -> Result<Chart, LoadError> {
                 None => continue,
             }
         } else {
-            let buff: Vec<SharedFile> = files
-                .into_iter()
-                .filter_map(|(name, data)| {
-                    name.split_once('/')
-                        .map(|(_, rest)| (rest.to_string(), data))
-                })
+            let buff: Vec<File> = files
+                .iter()
+                .filter_map(|f| f.name.split_once('/').map(|(_, rest)| f.renamed(rest)))
                 .collect();
             load_shared(buff)
         };

@@ -2,10 +2,12 @@
 //! Helm oracle and with `kubectl-chart`, alternating, and prints per-case and
 //! median ratios of wall time, CPU time and peak resident memory.
 //!
-//! Run it against release binaries (a dev build is several times slower):
+//! Run it against release binaries (a dev build is several times slower);
+//! `scripts/build-pgo` builds the profile-guided release `kubectl-chart`:
 //!
 //! ```sh
-//! cargo build --release -p kubectl-chart -p chart-e2e --bin kubectl-chart --bin bench-render
+//! scripts/build-pgo
+//! cargo build --release -p chart-e2e --bin bench-render
 //! target/release/bench-render [--rounds R] [--batch B] [--filter SUBSTRING]
 //! ```
 //!
@@ -36,7 +38,8 @@ const USAGE: &str = "usage: bench-render [--rounds R] [--batch B] [--filter SUBS
 Runs every corpus case with Helm and with kubectl-chart (release build
 expected next to this binary) and prints wall/CPU/memory ratios.
 Build first:
-  cargo build --release -p kubectl-chart -p chart-e2e --bin kubectl-chart --bin bench-render
+  scripts/build-pgo   (or: cargo build --release -p kubectl-chart)
+  cargo build --release -p chart-e2e --bin bench-render
 then run target/release/bench-render (reads the corpus from $CHART_SHARED_DIR
 or ../shared).";
 
