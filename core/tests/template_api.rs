@@ -13,7 +13,7 @@ use std::sync::Arc;
 use chart_core::source::SourceId;
 use chart_core::template::{
     Delims, ExecErrorKind, FuncError, FuncTable, Host, Map, NoHost, Object, Options, Signature,
-    TemplateSet, Ty, Value, builtin_table, register_helm_engine_funcs,
+    SourceFile, TemplateSet, Ty, Value, builtin_table, register_helm_engine_funcs,
 };
 
 fn table() -> Arc<FuncTable> {
@@ -200,6 +200,62 @@ fn later_definitions_win_but_empty_ones_do_not() {
     );
     let r = set.execute("main", &Value::Nil, &mut NoHost).unwrap();
     assert_eq!(r.output, "B");
+}
+
+/// Files of ~10 KB each, enough in all for `add_all` to parse the later
+/// half on a second thread; file `i` redefines "x" as `i`, except that the
+/// files in `empty` define it as whitespace.
+fn many_files(n: usize, empty: &[usize]) -> Vec<SourceFile> {
+    (0..n)
+        .map(|i| {
+            let body = if empty.contains(&i) {
+                " ".to_string()
+            } else {
+                i.to_string()
+            };
+            let padding = format!("{{{{/* {} */}}}}", "p".repeat(10_000));
+            SourceFile {
+                name: format!("f{i:02}"),
+                text: format!("{padding}{{{{ define \"x\" }}}}{body}{{{{ end }}}}").into(),
+                delims: Delims::default(),
+                source: SourceId(i as u32 + 1),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn add_all_keeps_file_order_across_threads() {
+    let files = many_files(30, &[29]);
+    let mut set = TemplateSet::new(table());
+    set.add_all(&files).unwrap();
+    set.add(
+        "main",
+        "{{ template \"x\" }}",
+        &Delims::default(),
+        SourceId(99),
+    )
+    .unwrap();
+    // The last non-empty definition wins, as with one `add` per file.
+    let r = set.execute("main", &Value::Nil, &mut NoHost).unwrap();
+    assert_eq!(r.output, "28");
+    assert!(set.get("f00").is_some() && set.get("f29").is_some());
+    assert_eq!(set.source_name(SourceId(30)), Some("f29"));
+}
+
+#[test]
+fn add_all_reports_the_first_failing_file_in_order() {
+    let mut files = many_files(30, &[]);
+    for i in [7, 25] {
+        files[i].text = format!("{{{{ if }}}}{}", files[i].text).into();
+    }
+    let mut set = TemplateSet::new(table());
+    let (index, err) = set.add_all(&files).unwrap_err();
+    assert_eq!(index, 7);
+    assert_eq!(&*err.name, "f07");
+    // Files before the failing one were added, later ones were not.
+    assert!(set.get("f06").is_some());
+    assert!(set.get("f08").is_none());
 }
 
 #[test]

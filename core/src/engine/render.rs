@@ -22,7 +22,7 @@ use std::sync::{Arc, OnceLock};
 use crate::chart::{Chart, ChartObject, Files};
 use crate::source::SourceId;
 use crate::template::lexer::Delims;
-use crate::template::set::{MissingKey, Options, TemplateSet, TraceEntry};
+use crate::template::set::{MissingKey, Options, SourceFile, TemplateSet, TraceEntry};
 use crate::template::{FuncTable, Map, MapRef, Value};
 
 use super::capabilities::Capabilities;
@@ -270,15 +270,22 @@ pub fn render_with_lookup(
         ..Options::default()
     };
     let mut set = TemplateSet::with_options(helm_funcs(), options);
-    for (i, t) in tpls.iter().enumerate() {
-        set.add_shared(&t.name, t.text.clone(), &t.delims, SourceId(i as u32 + 1))
-            .map_err(|e| RenderError {
-                message: e.helm_message(),
-                template: t.name.clone(),
-                location: Some(format!("{}:{}", e.name, e.line)),
-                log: Vec::new(),
-            })?;
-    }
+    let files: Vec<SourceFile> = tpls
+        .iter()
+        .enumerate()
+        .map(|(i, t)| SourceFile {
+            name: t.name.clone(),
+            text: t.text.clone(),
+            delims: t.delims.clone(),
+            source: SourceId(i as u32 + 1),
+        })
+        .collect();
+    set.add_all(&files).map_err(|(i, e)| RenderError {
+        message: e.helm_message(),
+        template: files[i].name.clone(),
+        location: Some(format!("{}:{}", e.name, e.line)),
+        log: Vec::new(),
+    })?;
     let set = Arc::new(set);
     let mut host = HelmHost {
         lint_mode: opts.lint_mode,

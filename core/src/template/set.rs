@@ -120,6 +120,38 @@ type TplResult = Result<Arc<TplParsed>, ParseError>;
 /// First source id handed to `tpl` strings.
 pub const TPL_SOURCE_BASE: u32 = 0x8000_0000;
 
+/// Template text from below which [`TemplateSet::add_all`] parses on one
+/// thread (a typical chart with a library subchart has 200–500 KB).
+const PARALLEL_PARSE_MIN_BYTES: usize = 96 * 1024;
+
+/// A template file to add: name, shared text, delimiters and source id.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: Arc<str>,
+    pub delims: Delims,
+    pub source: SourceId,
+}
+
+fn parse_file(file: &SourceFile, funcs: &FuncTable, interner: &mut parser::Interner) -> Parse {
+    let src = Arc::new(SourceText::with_delims(
+        file.source,
+        file.text.clone(),
+        file.delims.clone(),
+    ));
+    let parsed = parser::parse_interned(
+        &file.name,
+        src.clone(),
+        &file.delims,
+        &|n| funcs.contains(n),
+        interner,
+    );
+    (src, parsed)
+}
+
+/// A file's source text and what parsing it gave.
+type Parse = (Arc<SourceText>, parser::Parsed);
+
 /// A set of named templates sharing a function table.
 #[derive(Debug)]
 pub struct TemplateSet {
@@ -195,20 +227,72 @@ impl TemplateSet {
         delims: &Delims,
         source: SourceId,
     ) -> Result<(), ParseError> {
-        let src = Arc::new(SourceText::with_delims(source, text, delims.clone()));
+        let file = SourceFile {
+            name: name.to_string(),
+            text,
+            delims: delims.clone(),
+            source,
+        };
+        let parse = parse_file(&file, &self.funcs, &mut self.interner);
+        self.add_result(&file, parse)
+    }
+
+    /// Adds many files in order, as repeated [`add_shared`](Self::add_shared)
+    /// calls would, parsing them on two threads when there is enough text to
+    /// pay for the second one. The error is the first file's (in order) that
+    /// fails, with its index; files after it are not added.
+    pub fn add_all(&mut self, files: &[SourceFile]) -> Result<(), (usize, ParseError)> {
+        let total: usize = files.iter().map(|f| f.text.len()).sum();
+        // The second thread takes whole files from the end, about half the
+        // text; it starts in ≈ 0.1 ms, so small sets stay on one thread.
+        let mut split = files.len();
+        if total >= PARALLEL_PARSE_MIN_BYTES {
+            let mut back = 0;
+            while split > 1 && back < total / 2 {
+                split -= 1;
+                back += files[split].text.len();
+            }
+        }
+        let (front, back) = files.split_at(split);
         let funcs = self.funcs.clone();
-        let parsed = parser::parse_interned(
-            name,
-            src.clone(),
-            delims,
-            &|n| funcs.contains(n),
-            &mut self.interner,
-        );
+        let interner = &mut self.interner;
+        let mut results: Vec<Parse> = std::thread::scope(|scope| {
+            let worker = (!back.is_empty())
+                .then(|| {
+                    std::thread::Builder::new()
+                        .spawn_scoped(scope, || {
+                            let mut own = parser::Interner::default();
+                            back.iter()
+                                .map(|f| parse_file(f, &funcs, &mut own))
+                                .collect::<Vec<_>>()
+                        })
+                        .ok()
+                })
+                .flatten();
+            let mut results: Vec<Parse> = front
+                .iter()
+                .map(|f| parse_file(f, &funcs, interner))
+                .collect();
+            // No thread (or a failed one): parse the rest here.
+            match worker.map(|w| w.join()) {
+                Some(Ok(rest)) => results.extend(rest),
+                _ => results.extend(back.iter().map(|f| parse_file(f, &funcs, interner))),
+            }
+            results
+        });
+        for (i, (file, parsed)) in files.iter().zip(results.drain(..)).enumerate() {
+            self.add_result(file, parsed).map_err(|e| (i, e))?;
+        }
+        Ok(())
+    }
+
+    fn add_result(&mut self, file: &SourceFile, (src, parsed): Parse) -> Result<(), ParseError> {
         if let Some(e) = parsed.error {
             return Err(e);
         }
-        self.sources.insert(source, src);
-        self.source_names.insert(source, Str::from(name));
+        self.sources.insert(file.source, src);
+        self.source_names
+            .insert(file.source, Str::from(file.name.as_str()));
         for tree in parsed.trees {
             self.associate(Arc::new(tree));
         }
