@@ -246,7 +246,9 @@ impl TemplateSet {
         // The second thread takes whole files from the end, about half the
         // text; it starts in ≈ 0.1 ms, so small sets stay on one thread.
         let mut split = files.len();
-        if total >= PARALLEL_PARSE_MIN_BYTES {
+        if total >= PARALLEL_PARSE_MIN_BYTES
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+        {
             let mut back = 0;
             while split > 1 && back < total / 2 {
                 split -= 1;
