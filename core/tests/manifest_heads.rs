@@ -5,19 +5,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+mod shared_support;
+
+use shared_support::shared_dir;
 
 use chart_core::manifest::fast_head::scan_events;
 use chart_core::manifest::head::head_from_value;
 use chart_core::manifest::line_head::scan_head;
 use chart_core::manifest::{parse_yaml_doc, split_manifests};
-
-fn shared_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("CHART_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    dir.is_dir().then_some(dir)
-}
 
 /// Every document of every golden output of the corpus.
 fn corpus_documents() -> Option<Vec<String>> {

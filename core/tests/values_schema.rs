@@ -3,19 +3,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+mod shared_support;
+
+use std::path::Path;
+
+use shared_support::shared_dir;
 
 use chart_core::chart;
 use chart_core::values::{
     ValueOptions, dependencies::process_and_coalesce, validate_against_schema,
 };
-
-fn shared_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("CHART_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    dir.is_dir().then_some(dir)
-}
 
 fn missing(what: &str, n: usize) {
     eprintln!(

@@ -149,6 +149,13 @@ pub fn head_from_value(doc: &Value) -> Result<Head, String> {
     Ok(head)
 }
 
+/// The head the full loader reads: what the fast scans are checked against.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) fn full_loader_head(doc: &str) -> Head {
+    head_from_value(&super::sorter::parse_yaml_doc(doc).unwrap()).unwrap()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

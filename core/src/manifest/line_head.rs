@@ -775,12 +775,7 @@ impl Scan {
 mod tests {
     use super::*;
     use crate::manifest::fast_head::scan_events;
-    use crate::manifest::head::head_from_value;
-    use crate::manifest::sorter::parse_yaml_doc;
-
-    fn full(doc: &str) -> Head {
-        head_from_value(&parse_yaml_doc(doc).unwrap()).unwrap()
-    }
+    use crate::manifest::head::full_loader_head;
 
     #[test]
     fn reads_block_yaml_as_the_full_loader_does() {
@@ -809,7 +804,7 @@ mod tests {
                 assert!(doc.contains("- - "), "refused {doc:?}");
                 continue;
             };
-            assert_eq!(fast, full(doc), "{doc:?}");
+            assert_eq!(fast, full_loader_head(doc), "{doc:?}");
             assert_eq!(Some(fast), scan_events(doc), "{doc:?}");
         }
     }
