@@ -215,21 +215,9 @@ impl TemplateSet {
         delims: &Delims,
         source: SourceId,
     ) -> Result<(), ParseError> {
-        self.add_shared(name, Arc::from(text), delims, source)
-    }
-
-    /// [`add`](Self::add) of a text already shared (a chart file's), which
-    /// the set keeps without copying.
-    pub fn add_shared(
-        &mut self,
-        name: &str,
-        text: Arc<str>,
-        delims: &Delims,
-        source: SourceId,
-    ) -> Result<(), ParseError> {
         let file = SourceFile {
             name: name.to_string(),
-            text,
+            text: Arc::from(text),
             delims: delims.clone(),
             source,
         };
@@ -237,9 +225,9 @@ impl TemplateSet {
         self.add_result(&file, parse)
     }
 
-    /// Adds many files in order, as repeated [`add_shared`](Self::add_shared)
-    /// calls would, parsing them on two threads when there is enough text to
-    /// pay for the second one. The error is the first file's (in order) that
+    /// Adds many files in order, as repeated [`add`](Self::add) calls would
+    /// (keeping each shared text without copying it), parsing them on two
+    /// threads when there is enough text to pay for the second one. The error is the first file's (in order) that
     /// fails, with its index; files after it are not added.
     pub fn add_all(&mut self, files: &[SourceFile]) -> Result<(), (usize, ParseError)> {
         let total: usize = files.iter().map(|f| f.text.len()).sum();
