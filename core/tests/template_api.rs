@@ -11,9 +11,10 @@
 use std::sync::Arc;
 
 use chart_core::source::SourceId;
+use chart_core::template::set::AHEAD_SOURCE_BASE;
 use chart_core::template::{
-    Delims, ExecErrorKind, FuncError, FuncTable, Host, Map, NoHost, Object, Options, Signature,
-    SourceFile, TemplateSet, Ty, Value, builtin_table, register_helm_engine_funcs,
+    Delims, ExecErrorKind, FuncError, FuncTable, Host, Map, NoHost, Object, Options, ParseAhead,
+    Signature, SourceFile, TemplateSet, Ty, Value, builtin_table, register_helm_engine_funcs,
 };
 
 fn table() -> Arc<FuncTable> {
@@ -202,8 +203,8 @@ fn later_definitions_win_but_empty_ones_do_not() {
     assert_eq!(r.output, "B");
 }
 
-/// Files of ~10 KB each, enough in all for `add_all` to parse the later
-/// half on a second thread; file `i` redefines "x" as `i`, except that the
+/// Files of ~10 KB each, enough in all for `add_all` to parse them on two
+/// threads; file `i` redefines "x" as `i`, except that the
 /// files in `empty` define it as whitespace.
 fn many_files(n: usize, empty: &[usize]) -> Vec<SourceFile> {
     (0..n)
@@ -700,4 +701,94 @@ fn output_trace_follows_include_into_the_define() {
         (SourceId(2), "{{ printf \"<%s>\" (include \"labels\" .) }}")
     );
     assert!(r.trace.windows(2).all(|w| w[0].start < w[1].start));
+}
+
+/// `many_files` as [`ParseAhead`] takes them.
+fn ahead_of(files: &[SourceFile]) -> ParseAhead {
+    let list = files
+        .iter()
+        .map(|f| (f.name.clone(), f.text.clone(), f.delims.clone()))
+        .collect();
+    ParseAhead::start(list, table()).expect("two CPUs and enough text")
+}
+
+#[test]
+fn add_all_ahead_gives_what_add_all_gives() {
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        eprintln!("one CPU: ParseAhead declines, nothing to compare");
+        return;
+    }
+    let files = many_files(30, &[29]);
+    let ahead = ahead_of(&files);
+    let mut mine = files.clone();
+    let mut set = TemplateSet::new(table());
+    set.add_all_ahead(&mut mine, ahead).unwrap();
+    set.add(
+        "main",
+        "{{ template \"x\" }}",
+        &Delims::default(),
+        SourceId(99),
+    )
+    .unwrap();
+    let r = set.execute("main", &Value::Nil, &mut NoHost).unwrap();
+    assert_eq!(r.output, "28");
+    // Every file took the early parse, and its source id.
+    for f in &mine {
+        assert!(f.source.0 >= AHEAD_SOURCE_BASE, "{} parsed again", f.name);
+        assert_eq!(set.source_name(f.source), Some(f.name.as_str()));
+    }
+}
+
+#[test]
+fn add_all_ahead_parses_again_what_changed() {
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        eprintln!("one CPU: ParseAhead declines, nothing to compare");
+        return;
+    }
+    let files = many_files(30, &[]);
+    let ahead = ahead_of(&files);
+    let mut mine = files.clone();
+    // Same name, other text (a renamed or rewritten file): parsed here, with
+    // the caller's id.
+    mine[29].text = "{{ define \"x\" }}new{{ end }}".into();
+    // A file the early parse never saw.
+    mine.push(SourceFile {
+        name: "zz".into(),
+        text: "{{ define \"y\" }}Y{{ end }}".into(),
+        delims: Delims::default(),
+        source: SourceId(500),
+    });
+    let mut set = TemplateSet::new(table());
+    set.add_all_ahead(&mut mine, ahead).unwrap();
+    assert_eq!(mine[29].source, SourceId(30));
+    assert_eq!(mine[30].source, SourceId(500));
+    assert!(mine[0].source.0 >= AHEAD_SOURCE_BASE);
+    set.add(
+        "main",
+        "{{ template \"x\" }}{{ template \"y\" }}",
+        &Delims::default(),
+        SourceId(99),
+    )
+    .unwrap();
+    let r = set.execute("main", &Value::Nil, &mut NoHost).unwrap();
+    assert_eq!(r.output, "newY");
+}
+
+#[test]
+fn add_all_ahead_reports_the_first_failing_file_in_order() {
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        eprintln!("one CPU: ParseAhead declines, nothing to compare");
+        return;
+    }
+    let mut files = many_files(30, &[]);
+    for i in [7, 25] {
+        files[i].text = format!("{{{{ if }}}}{}", files[i].text).into();
+    }
+    let ahead = ahead_of(&files);
+    let mut set = TemplateSet::new(table());
+    let (index, err) = set.add_all_ahead(&mut files, ahead).unwrap_err();
+    assert_eq!(index, 7);
+    assert_eq!(&*err.name, "f07");
+    assert!(set.get("f06").is_some());
+    assert!(set.get("f08").is_none());
 }

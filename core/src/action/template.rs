@@ -13,14 +13,14 @@ use std::path::PathBuf;
 
 use crate::chart::{self, Chart};
 use crate::engine::{
-    Capabilities, EngineOptions, ReleaseOptions, RenderedChart, parse_kube_version,
-    render_with_lookup,
+    Capabilities, EngineOptions, ReleaseOptions, RenderedChart, parse_ahead, parse_kube_version,
+    render_with_ahead,
 };
 use crate::manifest::{
     CrdFile, KindOrder, ManifestError, OutputOptions, Sorted, TemplateOutput, manifest_text,
     parse_yaml_doc, show_only, sort_manifests, template_output,
 };
-use crate::template::{Map, Value};
+use crate::template::{Map, ParseAhead, Value};
 use crate::values::{self, ValueOptions};
 
 use super::locate::locate_chart;
@@ -219,17 +219,29 @@ pub fn render_resources(
     opts: EngineOptions,
     warnings: &mut Vec<String>,
 ) -> Result<(RenderedChart, String, Sorted), TemplateError> {
+    render_resources_ahead(p, None, sub_notes, opts, warnings)
+}
+
+/// [`render_resources`] with the templates [`parse_ahead`] parsed.
+fn render_resources_ahead(
+    p: &Prepared,
+    ahead: Option<ParseAhead>,
+    sub_notes: bool,
+    opts: EngineOptions,
+    warnings: &mut Vec<String>,
+) -> Result<(RenderedChart, String, Sorted), TemplateError> {
     if !p.chart.metadata.kube_version.is_empty() {
         chart::kubeversion::check_kube_version(&p.chart.metadata, &p.caps.kube_version.version)
             .map_err(TemplateError::render)?;
     }
-    let rendered = render_with_lookup(
+    let rendered = render_with_ahead(
         &p.chart,
         &p.values,
         &p.release,
         &p.caps,
         opts,
         p.lookup.clone(),
+        ahead,
     )
     .map_err(TemplateError::render)?;
     warnings.extend(rendered.log.iter().cloned());
@@ -303,7 +315,7 @@ fn prepare(
     warnings: &mut Vec<String>,
     progress: &mut String,
     chart_arg: &str,
-) -> Result<Prepared, TemplateError> {
+) -> Result<(Prepared, Option<ParseAhead>), TemplateError> {
     let kube_version = match &req.kube_version {
         Some(v) if !v.is_empty() => Some(
             parse_kube_version(v)
@@ -348,6 +360,9 @@ fn prepare(
         })?;
     }
     validate_release_name(release_name).map_err(TemplateError::plain)?;
+    // The templates parse on a second thread while values are coalesced
+    // and checked against the schema.
+    let ahead = parse_ahead(&chart);
     let mut log = Vec::new();
     let processed = values::process_dependencies(&mut chart, &user, &mut log);
     warnings.append(&mut log);
@@ -361,7 +376,7 @@ fn prepare(
     values::validate_against_schema(&chart, &vals)
         .map_err(|e| TemplateError::plain(e.to_string()))?;
     let is_upgrade = req.is_upgrade;
-    Ok(Prepared {
+    let prepared = Prepared {
         chart,
         values: vals,
         release: ReleaseOptions {
@@ -373,7 +388,8 @@ fn prepare(
         },
         caps,
         lookup: req.lookup.as_ref().map(|l| l.0.clone()),
-    })
+    };
+    Ok((prepared, ahead))
 }
 
 /// Runs `helm template`.
@@ -396,9 +412,10 @@ fn run_inner(
     let (name, chart_arg) =
         name_and_chart(&req.args, req.name_template.as_deref(), req.generate_name)
             .map_err(TemplateError::plain)?;
-    let prepared = prepare(req, &name, warnings, progress, &chart_arg)?;
-    let rendered = render_resources(
+    let (prepared, ahead) = prepare(req, &name, warnings, progress, &chart_arg)?;
+    let rendered = render_resources_ahead(
         &prepared,
+        ahead,
         req.render_subchart_notes,
         EngineOptions::default(),
         warnings,

@@ -22,7 +22,7 @@ use std::sync::{Arc, OnceLock};
 use crate::chart::{Chart, ChartObject, Files};
 use crate::source::SourceId;
 use crate::template::lexer::Delims;
-use crate::template::set::{MissingKey, Options, SourceFile, TemplateSet, TraceEntry};
+use crate::template::set::{MissingKey, Options, ParseAhead, SourceFile, TemplateSet, TraceEntry};
 use crate::template::{FuncTable, Map, MapRef, Value};
 
 use super::capabilities::Capabilities;
@@ -160,21 +160,49 @@ fn collect(
         subcharts,
     ));
     let delims = chart_delims(chart);
-    let library = chart.is_library();
-    for t in &chart.templates {
-        let base = t.name.rsplit('/').next().unwrap_or(&t.name);
-        if library && !base.starts_with('_') {
-            continue;
-        }
+    for (name, text) in chart_templates(chart, full_path) {
         out.push(Renderable {
-            name: format!("{full_path}/{}", t.name),
-            text: t.shared_text(),
+            name,
+            text,
             base_path: format!("{full_path}/templates"),
             context: ctx.clone(),
             delims: delims.clone(),
         });
     }
     Value::Map(ctx)
+}
+
+/// A chart's templates that render, by full name (a library chart's only
+/// partials).
+fn chart_templates<'a>(
+    chart: &'a Chart,
+    full_path: &'a str,
+) -> impl Iterator<Item = (String, Arc<str>)> + 'a {
+    let library = chart.is_library();
+    chart.templates.iter().filter_map(move |t| {
+        let base = t.name.rsplit('/').next().unwrap_or(&t.name);
+        (!library || base.starts_with('_'))
+            .then(|| (format!("{full_path}/{}", t.name), t.shared_text()))
+    })
+}
+
+/// Starts parsing, on a second thread, every template a render of `chart`
+/// would parse, while its values are still being read and checked (all
+/// subcharts, enabled or not: which are is only known from the values).
+/// [`render_with_ahead`] uses what matches; `None` when a second thread
+/// would not pay.
+pub fn parse_ahead(chart: &Chart) -> Option<ParseAhead> {
+    fn walk(chart: &Chart, full_path: &str, out: &mut Vec<(String, Arc<str>, Delims)>) {
+        for dep in &chart.dependencies {
+            walk(dep, &format!("{full_path}/charts/{}", dep.name()), out);
+        }
+        let delims = chart_delims(chart);
+        out.extend(chart_templates(chart, full_path).map(|(n, t)| (n, t, delims.clone())));
+    }
+    let mut files = Vec::new();
+    walk(chart, chart.name(), &mut files);
+    files.sort_by(|a, b| parse_order(&a.0, &b.0));
+    ParseAhead::start(files, helm_funcs())
 }
 
 /// What every chart of one render shares: the root's values, `.Release`
@@ -249,6 +277,19 @@ pub fn render_with_lookup(
     opts: EngineOptions,
     lookup: Option<LookupFn>,
 ) -> Result<RenderedChart, RenderError> {
+    render_with_ahead(chart, values, release, caps, opts, lookup, None)
+}
+
+/// [`render_with_lookup`] taking the templates [`parse_ahead`] parsed.
+pub fn render_with_ahead(
+    chart: &Chart,
+    values: &Map,
+    release: &ReleaseOptions,
+    caps: &Capabilities,
+    opts: EngineOptions,
+    lookup: Option<LookupFn>,
+    ahead: Option<ParseAhead>,
+) -> Result<RenderedChart, RenderError> {
     // Templates may change the values in place (`set`, `merge`); work on a
     // copy so the caller's values stay as they were.
     let values = Value::map(values.clone());
@@ -270,7 +311,7 @@ pub fn render_with_lookup(
         ..Options::default()
     };
     let mut set = TemplateSet::with_options(helm_funcs(), options);
-    let files: Vec<SourceFile> = tpls
+    let mut files: Vec<SourceFile> = tpls
         .iter()
         .enumerate()
         .map(|(i, t)| SourceFile {
@@ -280,7 +321,11 @@ pub fn render_with_lookup(
             source: SourceId(i as u32 + 1),
         })
         .collect();
-    set.add_all(&files).map_err(|(i, e)| RenderError {
+    let added = match ahead {
+        Some(ahead) => set.add_all_ahead(&mut files, ahead),
+        None => set.add_all(&files),
+    };
+    added.map_err(|(i, e)| RenderError {
         message: e.helm_message(),
         template: files[i].name.clone(),
         location: Some(format!("{}:{}", e.name, e.line)),
@@ -359,6 +404,94 @@ fn exec_error(name: &str, e: &crate::template::error::ExecError) -> RenderError 
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    /// A parent and a library subchart, with enough template text for the
+    /// early parse to start.
+    fn two_level_chart() -> Chart {
+        let pad = format!("{{{{/* {} */}}}}", "p".repeat(40_000));
+        let file = |name: &str, text: String| crate::chart::loader::BufferedFile {
+            name: name.into(),
+            data: text.into_bytes(),
+        };
+        crate::chart::loader::load_files(vec![
+            file(
+                "Chart.yaml",
+                "apiVersion: v2\nname: top\nversion: 1.0.0\n".into(),
+            ),
+            file("values.yaml", "x: 1\n".into()),
+            file(
+                "templates/a.yaml",
+                format!("{pad}a: {{{{ include \"lib.h\" . }}}}\n"),
+            ),
+            file("templates/b.yaml", format!("{pad}b: {{{{ .Values.x }}}}\n")),
+            file(
+                "charts/lib/Chart.yaml",
+                "apiVersion: v2\nname: lib\nversion: 1.0.0\ntype: library\n".into(),
+            ),
+            file(
+                "charts/lib/templates/_h.tpl",
+                format!("{pad}{{{{ define \"lib.h\" }}}}H{{{{ end }}}}"),
+            ),
+            file(
+                "charts/lib/templates/skipped.yaml",
+                "not: rendered\n".into(),
+            ),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn parse_ahead_names_the_files_as_the_render_does() {
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+            eprintln!("one CPU: no early parse to check");
+            return;
+        }
+        let chart = two_level_chart();
+        let ahead = parse_ahead(&chart).expect("enough text for a second thread");
+        let values = match &chart.values {
+            Value::Map(m) => m.read().clone(),
+            _ => Map::new(),
+        };
+        let release = ReleaseOptions {
+            name: "r".into(),
+            namespace: "ns".into(),
+            revision: 1,
+            is_install: true,
+            is_upgrade: false,
+        };
+        let caps = Capabilities::for_template(None, &[]);
+        let with = render_with_ahead(
+            &chart,
+            &values,
+            &release,
+            &caps,
+            EngineOptions::default(),
+            None,
+            Some(ahead),
+        )
+        .unwrap();
+        let without = render(&chart, &values, &release, &caps, EngineOptions::default()).unwrap();
+        let texts = |r: &RenderedChart| {
+            r.files
+                .iter()
+                .map(|(n, f)| (n.clone(), f.text.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(texts(&with), texts(&without));
+        assert!(with.files["top/templates/a.yaml"].text.ends_with("a: H\n"));
+        // Every parsed file came from the early parse.
+        let set = with.set.unwrap();
+        for name in [
+            "top/templates/a.yaml",
+            "top/templates/b.yaml",
+            "top/charts/lib/templates/_h.tpl",
+        ] {
+            let id = (0..3)
+                .map(|j| SourceId(crate::template::set::AHEAD_SOURCE_BASE + j))
+                .find(|&id| set.source_name(id) == Some(name));
+            assert!(id.is_some(), "{name} was parsed again");
+        }
+    }
 
     #[test]
     fn parse_order_is_helms() {

@@ -47,7 +47,9 @@ pub use error::{ExecError, ExecErrorKind, ParseError, TemplateError};
 pub use exec::{helm_exec_error, helm_parse_error};
 pub use funcs::{FuncDef, FuncError, FuncResult, FuncTable, NativeFn, Signature, Ty};
 pub use lexer::{DELIMITERS_ANNOTATION, Delims};
-pub use set::{Host, MissingKey, NoHost, Options, Rendered, SourceFile, TemplateSet, TraceEntry};
+pub use set::{
+    Host, MissingKey, NoHost, Options, ParseAhead, Rendered, SourceFile, TemplateSet, TraceEntry,
+};
 pub use value::{
     CycleError, Elem, List, Map, MapRead, MapRef, MapWrite, NamedElem, Object, Str, Value,
     WalkGuard,

@@ -9,7 +9,7 @@
 // foldhash: these maps are keyed by names, hashed on every lookup;
 // SipHash costs more than the rest of a lookup.
 use foldhash::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::source::{SourceId, Span};
@@ -124,6 +124,10 @@ pub const TPL_SOURCE_BASE: u32 = 0x8000_0000;
 /// thread (a typical chart with a library subchart has 200–500 KB).
 const PARALLEL_PARSE_MIN_BYTES: usize = 96 * 1024;
 
+/// Source ids [`ParseAhead`] gives its files: apart from the ids callers
+/// choose (small numbers) and from `tpl`'s.
+pub const AHEAD_SOURCE_BASE: u32 = 0x4000_0000;
+
 /// A template file to add: name, shared text, delimiters and source id.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
@@ -151,6 +155,71 @@ fn parse_file(file: &SourceFile, funcs: &FuncTable, interner: &mut parser::Inter
 
 /// A file's source text and what parsing it gave.
 type Parse = (Arc<SourceText>, parser::Parsed);
+
+/// Template files being parsed on a second thread before the set that will
+/// hold them exists: a render can start parsing while it still reads and
+/// checks values, and [`TemplateSet::add_all_ahead`] takes the results.
+#[derive(Debug)]
+pub struct ParseAhead {
+    shared: Arc<AheadShared>,
+    worker: Option<std::thread::JoinHandle<Vec<(usize, Parse)>>>,
+}
+
+#[derive(Debug)]
+struct AheadShared {
+    files: Vec<SourceFile>,
+    funcs: Arc<FuncTable>,
+    /// The next file nobody has taken.
+    next: AtomicUsize,
+}
+
+impl AheadShared {
+    /// Parses files nobody has taken until there are none left.
+    fn take(&self, interner: &mut parser::Interner) -> Vec<(usize, Parse)> {
+        let mut done = Vec::new();
+        loop {
+            let j = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(file) = self.files.get(j) else { break };
+            done.push((j, parse_file(file, &self.funcs, interner)));
+        }
+        done
+    }
+}
+
+impl ParseAhead {
+    /// Starts parsing `files` (name, text, delimiters) on a new thread;
+    /// `None` with one CPU or too little text to pay for the thread.
+    pub fn start(files: Vec<(String, Arc<str>, Delims)>, funcs: Arc<FuncTable>) -> Option<Self> {
+        let total: usize = files.iter().map(|f| f.1.len()).sum();
+        if total < PARALLEL_PARSE_MIN_BYTES
+            || !std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+        {
+            return None;
+        }
+        let files = (AHEAD_SOURCE_BASE..)
+            .zip(files)
+            .map(|(id, (name, text, delims))| SourceFile {
+                name,
+                text,
+                delims,
+                source: SourceId(id),
+            })
+            .collect();
+        let shared = Arc::new(AheadShared {
+            files,
+            funcs,
+            next: AtomicUsize::new(0),
+        });
+        let theirs = shared.clone();
+        let worker = std::thread::Builder::new()
+            .spawn(move || theirs.take(&mut parser::Interner::default()))
+            .ok()?;
+        Some(ParseAhead {
+            shared,
+            worker: Some(worker),
+        })
+    }
+}
 
 /// A set of named templates sharing a function table.
 #[derive(Debug)]
@@ -227,50 +296,102 @@ impl TemplateSet {
 
     /// Adds many files in order, as repeated [`add`](Self::add) calls would
     /// (keeping each shared text without copying it), parsing them on two
-    /// threads when there is enough text to pay for the second one. The error is the first file's (in order) that
-    /// fails, with its index; files after it are not added.
+    /// threads when there is enough text to pay for the second one. The
+    /// error is the first file's (in order) that fails, with its index;
+    /// files after it are not added.
     pub fn add_all(&mut self, files: &[SourceFile]) -> Result<(), (usize, ParseError)> {
         let total: usize = files.iter().map(|f| f.text.len()).sum();
-        // The second thread takes whole files from the end, about half the
-        // text; it starts in ≈ 0.1 ms, so small sets stay on one thread.
-        let mut split = files.len();
-        if total >= PARALLEL_PARSE_MIN_BYTES
-            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
-        {
-            let mut back = 0;
-            while split > 1 && back < total / 2 {
-                split -= 1;
-                back += files[split].text.len();
-            }
-        }
-        let (front, back) = files.split_at(split);
+        // It starts in ≈ 0.1 ms, so small sets stay on one thread.
+        let parallel = total >= PARALLEL_PARSE_MIN_BYTES
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
         let funcs = self.funcs.clone();
         let interner = &mut self.interner;
-        let mut results: Vec<Parse> = std::thread::scope(|scope| {
-            let worker = (!back.is_empty())
+        // Both threads take the next unparsed file until none is left: files
+        // differ too much in cost per byte (comment blocks, dense manifests)
+        // for a split by size to keep the two busy equally long.
+        let next = AtomicUsize::new(0);
+        let take = |interner: &mut parser::Interner| {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(file) = files.get(i) else { break };
+                done.push((i, parse_file(file, &funcs, interner)));
+            }
+            done
+        };
+        let mut slots: Vec<Option<Parse>> =
+            std::iter::repeat_with(|| None).take(files.len()).collect();
+        std::thread::scope(|scope| {
+            let worker = parallel
                 .then(|| {
                     std::thread::Builder::new()
-                        .spawn_scoped(scope, || {
-                            let mut own = parser::Interner::default();
-                            back.iter()
-                                .map(|f| parse_file(f, &funcs, &mut own))
-                                .collect::<Vec<_>>()
-                        })
+                        .spawn_scoped(scope, || take(&mut parser::Interner::default()))
                         .ok()
                 })
                 .flatten();
-            let mut results: Vec<Parse> = front
-                .iter()
-                .map(|f| parse_file(f, &funcs, interner))
-                .collect();
-            // No thread (or a failed one): parse the rest here.
-            match worker.map(|w| w.join()) {
-                Some(Ok(rest)) => results.extend(rest),
-                _ => results.extend(back.iter().map(|f| parse_file(f, &funcs, interner))),
+            let mut done = take(interner);
+            if let Some(Ok(theirs)) = worker.map(|w| w.join()) {
+                done.extend(theirs);
             }
-            results
+            for (i, parsed) in done {
+                if let Some(slot) = slots.get_mut(i) {
+                    *slot = Some(parsed);
+                }
+            }
         });
-        for (i, (file, parsed)) in files.iter().zip(results.drain(..)).enumerate() {
+        for (i, (file, slot)) in files.iter().zip(slots).enumerate() {
+            // A file a failed worker took is parsed here.
+            let parsed = slot.unwrap_or_else(|| parse_file(file, &funcs, &mut self.interner));
+            self.add_result(file, parsed).map_err(|e| (i, e))?;
+        }
+        Ok(())
+    }
+
+    /// [`add_all`](Self::add_all) for files `ahead` has been parsing: this
+    /// thread helps with what the worker has not taken yet, then a file
+    /// with the same name, text and delimiters as one of `ahead`'s takes its
+    /// parse and source id (written into `files`); any other file is parsed
+    /// here. Same order, precedence and error as `add_all`.
+    pub fn add_all_ahead(
+        &mut self,
+        files: &mut [SourceFile],
+        ahead: ParseAhead,
+    ) -> Result<(), (usize, ParseError)> {
+        let ParseAhead { shared, worker } = ahead;
+        let mut done = shared.take(&mut self.interner);
+        if let Some(Ok(theirs)) = worker.map(|w| w.join()) {
+            done.extend(theirs);
+        }
+        let mut slots: Vec<Option<Parse>> = std::iter::repeat_with(|| None)
+            .take(shared.files.len())
+            .collect();
+        for (j, parsed) in done {
+            if let Some(slot) = slots.get_mut(j) {
+                *slot = Some(parsed);
+            }
+        }
+        let by_name: HashMap<&str, usize> = shared
+            .files
+            .iter()
+            .enumerate()
+            .map(|(j, f)| (f.name.as_str(), j))
+            .collect();
+        for (i, file) in files.iter_mut().enumerate() {
+            let ready = by_name.get(file.name.as_str()).and_then(|&j| {
+                let early = shared.files.get(j)?;
+                if !Arc::ptr_eq(&early.text, &file.text) || early.delims != file.delims {
+                    return None;
+                }
+                let parsed = slots.get_mut(j)?.take()?;
+                Some((early.source, parsed))
+            });
+            let parsed = match ready {
+                Some((source, parsed)) => {
+                    file.source = source;
+                    parsed
+                }
+                None => parse_file(file, &self.funcs, &mut self.interner),
+            };
             self.add_result(file, parsed).map_err(|e| (i, e))?;
         }
         Ok(())
