@@ -5,6 +5,7 @@
 //! Besides the [`Value`], a [`PathIndex`] records where every mapping key and
 //! value came from, for diagnostics and the language server.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -214,26 +215,28 @@ fn byte_of(char_to_byte: Option<&[u32]>, len: usize, char_index: usize) -> usize
 // Node tree
 
 #[derive(Debug)]
-enum NodeKind {
+enum NodeKind<'a> {
     Scalar {
-        text: String,
+        /// Borrowed from the text where the reader could (the fast reader's
+        /// plain and quoted scalars).
+        text: Cow<'a, str>,
         style: ScalarStyle,
         tag: Option<Tag>,
     },
-    Seq(Vec<Rc<Node>>),
-    Map(Vec<(Rc<Node>, Rc<Node>)>),
-    Alias(Rc<Node>),
+    Seq(Vec<Rc<Node<'a>>>),
+    Map(Vec<(Rc<Node<'a>>, Rc<Node<'a>>)>),
+    Alias(Rc<Node<'a>>),
 }
 
 #[derive(Debug)]
-struct Node {
-    kind: NodeKind,
+struct Node<'a> {
+    kind: NodeKind<'a>,
     span: Span,
 }
 
-impl Node {
+impl<'a> Node<'a> {
     /// Follows aliases to the node they name.
-    fn target(&self) -> &Node {
+    fn target(&self) -> &Node<'a> {
         match &self.kind {
             NodeKind::Alias(target) => target.target(),
             _ => self,
@@ -241,15 +244,15 @@ impl Node {
     }
 }
 
-enum Frame {
+enum Frame<'a> {
     Seq {
-        items: Vec<Rc<Node>>,
+        items: Vec<Rc<Node<'a>>>,
         start: usize,
         anchor: usize,
     },
     Map {
-        items: Vec<(Rc<Node>, Rc<Node>)>,
-        pending_key: Option<Rc<Node>>,
+        items: Vec<(Rc<Node<'a>>, Rc<Node<'a>>)>,
+        pending_key: Option<Rc<Node<'a>>>,
         start: usize,
         anchor: usize,
     },
@@ -273,7 +276,8 @@ struct Loader<'a> {
     events: Events<'a>,
     /// Byte offset of each char index, when saphyr reads a non-ASCII text.
     char_to_byte: Option<Vec<u32>>,
-    lines: LineIndex,
+    /// Built on first use (errors, comments of the path index).
+    lines: std::cell::OnceCell<LineIndex>,
     /// Stream finished (or an error was returned).
     done: bool,
     expanded: usize,
@@ -298,12 +302,16 @@ impl<'a> Loader<'a> {
             source,
             events,
             char_to_byte,
-            lines: LineIndex::new(text),
+            lines: std::cell::OnceCell::new(),
             done: false,
             expanded: 0,
             pending_json_error: None,
             indexing: true,
         }
+    }
+
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(self.text))
     }
 
     fn byte_of(&self, char_index: usize) -> usize {
@@ -314,21 +322,21 @@ impl<'a> Loader<'a> {
         YamlError {
             kind,
             span: at,
-            pos: self.lines.line_col(at.start as usize),
+            pos: self.lines().line_col(at.start as usize),
             message,
             go_message: go,
         }
     }
 
     /// The next document's root node; `None` at the end of the stream.
-    fn next_document(&mut self) -> Result<Option<Rc<Node>>, YamlError> {
+    fn next_document(&mut self) -> Result<Option<Rc<Node<'a>>>, YamlError> {
         if self.done {
             return Ok(None);
         }
-        let mut stack: Vec<Frame> = Vec::new();
-        let mut anchors: HashMap<usize, Rc<Node>> = HashMap::new();
+        let mut stack: Vec<Frame<'a>> = Vec::new();
+        let mut anchors: HashMap<usize, Rc<Node<'a>>> = HashMap::new();
         let mut open_anchors: Vec<usize> = Vec::new();
-        let mut root: Option<Rc<Node>> = None;
+        let mut root: Option<Rc<Node<'a>>> = None;
         let mut in_doc = false;
         // One entry per open collection: `Some('[')`/`Some('{')` for flow ones.
         let mut flows: Vec<Option<u8>> = Vec::new();
@@ -390,7 +398,7 @@ impl<'a> Loader<'a> {
                         return Ok(Some(root.unwrap_or_else(|| {
                             Rc::new(Node {
                                 kind: NodeKind::Scalar {
-                                    text: String::new(),
+                                    text: Cow::Borrowed(""),
                                     style: ScalarStyle::Plain,
                                     tag: None,
                                 },
@@ -426,7 +434,7 @@ impl<'a> Loader<'a> {
                     })
                 }
                 Event::Scalar(text, style, anchor, tag) => {
-                    let mut text = text.into_owned();
+                    let mut text = text;
                     if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
                         && span.end as usize >= self.text.len()
                         && !self.text.ends_with('\n')
@@ -434,7 +442,7 @@ impl<'a> Loader<'a> {
                     {
                         // libyaml keeps only line breaks that exist; saphyr
                         // invents one at an unterminated last line.
-                        text.pop();
+                        text.to_mut().pop();
                     }
                     let node = Rc::new(Node {
                         kind: NodeKind::Scalar {
@@ -535,8 +543,8 @@ impl<'a> Loader<'a> {
     /// cannot start any token"); saphyr accepts some.
     fn tab_indentation(&self, span: Span) -> Option<YamlError> {
         let start = span.start as usize;
-        let line = self.lines.line_of(start);
-        let line_start = self.lines.line_start(line)?;
+        let line = self.lines().line_of(start);
+        let line_start = self.lines().line_start(line)?;
         let before = self.text.get(line_start..start)?;
         if !before.bytes().all(|c| c == b' ' || c == b'\t') {
             return None;
@@ -602,7 +610,7 @@ impl<'a> Loader<'a> {
         let mut line0 = e.marker().line().saturating_sub(1);
         if kind == YamlErrorKind::Parse && offset >= self.text.len() && !self.text.ends_with('\n') {
             // libyaml forces a line break before the stream end.
-            line0 = self.lines.line_count();
+            line0 = self.lines().line_count();
         }
         let go_line = match kind {
             YamlErrorKind::Scan if line0 != 0 => Some(line0 + 1),
@@ -619,7 +627,7 @@ impl<'a> Loader<'a> {
     // -----------------------------------------------------------------------
     // Decoding (yaml.v2) + JSON conversion (sigs.k8s.io/yaml)
 
-    fn convert_document(&mut self, root: &Rc<Node>) -> Result<Parsed, YamlError> {
+    fn convert_document(&mut self, root: &Rc<Node<'a>>) -> Result<Parsed, YamlError> {
         self.expanded = 0;
         self.pending_json_error = None;
         let mut index = PathIndex::default();
@@ -658,7 +666,7 @@ impl<'a> Loader<'a> {
 
     fn convert(
         &mut self,
-        node: &Node,
+        node: &Node<'a>,
         path: &mut Vec<PathSeg>,
         index: &mut PathIndex,
     ) -> Result<Value, YamlError> {
@@ -700,7 +708,7 @@ impl<'a> Loader<'a> {
     /// and `<<` merges overwrite what came before them (yaml.v2 semantics).
     fn fill_map(
         &mut self,
-        node: &Node,
+        node: &Node<'a>,
         path: &mut Vec<PathSeg>,
         index: &mut PathIndex,
         out: &mut Map,
@@ -734,7 +742,7 @@ impl<'a> Loader<'a> {
 
     fn merge(
         &mut self,
-        value: &Node,
+        value: &Node<'a>,
         path: &mut Vec<PathSeg>,
         index: &mut PathIndex,
         out: &mut Map,
@@ -764,7 +772,7 @@ impl<'a> Loader<'a> {
     }
 
     /// The JSON key sigs.k8s.io/yaml makes of a YAML key.
-    fn key_string(&mut self, key: &Node, value: &Node) -> Result<Str, YamlError> {
+    fn key_string(&mut self, key: &Node<'a>, value: &Node<'a>) -> Result<Str, YamlError> {
         let target = key.target();
         let NodeKind::Scalar { text, style, tag } = &target.kind else {
             let shown = go_sharp_v(target);
@@ -798,7 +806,7 @@ impl<'a> Loader<'a> {
         })
     }
 
-    fn unsupported_key(&self, ty: &str, shown: &str, value: &Node, at: Span) -> YamlError {
+    fn unsupported_key(&self, ty: &str, shown: &str, value: &Node<'a>, at: Span) -> YamlError {
         let v = go_plus_sharp_v(value);
         self.error(
             YamlErrorKind::Convert,
@@ -894,8 +902,8 @@ impl<'a> Loader<'a> {
     /// starts its line, possibly after `- `).
     fn comment_above(&self, key: Span) -> Option<String> {
         let start = key.start as usize;
-        let line = self.lines.line_of(start);
-        let line_start = self.lines.line_start(line)?;
+        let line = self.lines().line_of(start);
+        let line_start = self.lines().line_start(line)?;
         let before = self.text.get(line_start..start)?;
         if !before.chars().all(|c| c == ' ' || c == '-') {
             return None;
@@ -904,8 +912,8 @@ impl<'a> Loader<'a> {
         let mut l = line;
         while l > 0 {
             l -= 1;
-            let s = self.lines.line_start(l)?;
-            let e = self.lines.line_start(l + 1)?;
+            let s = self.lines().line_start(l)?;
+            let e = self.lines().line_start(l + 1)?;
             let content = self.text.get(s..e)?.trim();
             let Some(c) = content.strip_prefix('#') else {
                 break;
@@ -963,7 +971,7 @@ fn short_tag(tag: &Tag) -> String {
     }
 }
 
-fn is_merge_key(node: &Node) -> bool {
+fn is_merge_key(node: &Node<'_>) -> bool {
     match &node.kind {
         NodeKind::Scalar { text, style, tag } => {
             text == "<<"
@@ -1076,7 +1084,7 @@ fn go_problem(info: &str) -> (YamlErrorKind, String) {
 }
 
 /// Go `%#v` of a decoded yaml.v2 node (used in error messages only).
-fn go_sharp_v(node: &Node) -> String {
+fn go_sharp_v(node: &Node<'_>) -> String {
     let node = node.target();
     match &node.kind {
         NodeKind::Scalar { text, style, .. } => {
@@ -1110,7 +1118,7 @@ fn go_sharp_v(node: &Node) -> String {
 }
 
 /// Go `%+#v` of a value in `Unsupported map key` messages.
-fn go_plus_sharp_v(node: &Node) -> String {
+fn go_plus_sharp_v(node: &Node<'_>) -> String {
     let t = node.target();
     match &t.kind {
         NodeKind::Scalar { text, style, .. }
