@@ -269,6 +269,11 @@ fn agrees_with_saphyr_on_written_cases() {
         "a: -1\nb: --flag\n",
         "é: ü\n",
         "a: x\n  # c\nb: 1\n",
+        "a:\n  {}\nb:\n  [x]\n",
+        "a: |\n\nb: 1\n",
+        "a: |+\n\n\nb: 1\n",
+        "a: |-\n  \nb: 1\n",
+        "k:\n  a: |\n\n  # c\n  b: 1\n",
     ];
     for text in cases {
         check(text, "written case");

@@ -260,6 +260,10 @@ impl<'a> Scanner<'a> {
         if matches!(self.at(q), b'\n' | b'#') {
             self.advance_from(q);
             match self.cur {
+                // A flow collection on the next line (`key:` then `  {}`).
+                Some(l) if l.indent > indent && matches!(self.at(l.content()), b'[' | b'{') => {
+                    self.inline_value(l.content(), indent)?;
+                }
                 Some(l) if l.indent > indent => self.block_node()?,
                 Some(l) if l.indent == indent && self.is_seq_entry(l) => {
                     self.block_seq(indent, true)?;
@@ -453,7 +457,33 @@ impl<'a> Scanner<'a> {
             };
         };
         let m = first.indent;
-        if m <= indent || leading_max > m {
+        if m <= indent {
+            // No content: the scalar ends where the next token (or
+            // comment) starts, holding only the blank lines' breaks for `|+`.
+            if leading_max > 0 {
+                return None;
+            }
+            let at = first.start + first.indent;
+            let text = match chomp {
+                Chomp::Keep => "\n".repeat(leading),
+                _ => String::new(),
+            };
+            self.cur = if self.at(at) == b'#' {
+                self.content_line(first.start)
+            } else {
+                Some(first)
+            };
+            self.push(
+                Event::Scalar(Cow::Owned(text), ScalarStyle::Literal, 0, None),
+                at,
+                at,
+            );
+            return match self.cur {
+                Some(l) if l.indent > indent => None,
+                _ => Some(()),
+            };
+        }
+        if leading_max > m {
             return None;
         }
         let mut out = String::new();
