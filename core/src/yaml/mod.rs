@@ -7,6 +7,7 @@
 
 pub mod emit;
 pub mod error;
+pub mod fast;
 pub mod funcs;
 pub mod parse;
 pub mod resolve;

@@ -201,6 +201,15 @@ pub(crate) fn unmarshal_error(value: &Value, target: &str, span: Span, text: &st
     }
 }
 
+/// The byte offset of saphyr's char index (`char_to_byte` is absent for
+/// ASCII texts).
+fn byte_of(char_to_byte: Option<&[u32]>, len: usize, char_index: usize) -> usize {
+    match char_to_byte {
+        None => char_index.min(len),
+        Some(v) => v.get(char_index).or(v.last()).map_or(len, |&b| b as usize),
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Node tree
 
@@ -250,11 +259,19 @@ enum Frame {
 /// "billion laughs" documents too).
 const MAX_EXPANDED_NODES: usize = 5_000_000;
 
+/// Where events come from: the fast block reader when it takes the text
+/// (spans already in bytes), saphyr otherwise.
+#[allow(clippy::large_enum_variant)] // one per document read, on the stack
+enum Events<'a> {
+    Fast(std::vec::IntoIter<super::fast::Spanned<'a>>),
+    Saphyr(Parser<'a, saphyr_parser::StrInput<'a>>),
+}
+
 struct Loader<'a> {
     text: &'a str,
     source: SourceId,
-    parser: Parser<'a, saphyr_parser::StrInput<'a>>,
-    /// Byte offset of each char index, when the text is not ASCII.
+    events: Events<'a>,
+    /// Byte offset of each char index, when saphyr reads a non-ASCII text.
     char_to_byte: Option<Vec<u32>>,
     lines: LineIndex,
     /// Stream finished (or an error was returned).
@@ -267,17 +284,19 @@ struct Loader<'a> {
 
 impl<'a> Loader<'a> {
     fn new(text: &'a str, source: SourceId) -> Loader<'a> {
-        let char_to_byte = if text.is_ascii() {
-            None
-        } else {
-            let mut v: Vec<u32> = text.char_indices().map(|(i, _)| i as u32).collect();
-            v.push(text.len() as u32);
-            Some(v)
+        let (events, char_to_byte) = match super::fast::scan(text) {
+            Some(events) => (Events::Fast(events.into_iter()), None),
+            None if text.is_ascii() => (Events::Saphyr(Parser::new_from_str(text)), None),
+            None => {
+                let mut v: Vec<u32> = text.char_indices().map(|(i, _)| i as u32).collect();
+                v.push(text.len() as u32);
+                (Events::Saphyr(Parser::new_from_str(text)), Some(v))
+            }
         };
         Loader {
             text,
             source,
-            parser: Parser::new_from_str(text),
+            events,
             char_to_byte,
             lines: LineIndex::new(text),
             done: false,
@@ -288,21 +307,7 @@ impl<'a> Loader<'a> {
     }
 
     fn byte_of(&self, char_index: usize) -> usize {
-        match &self.char_to_byte {
-            None => char_index.min(self.text.len()),
-            Some(v) => v
-                .get(char_index)
-                .or(v.last())
-                .map_or(self.text.len(), |&b| b as usize),
-        }
-    }
-
-    fn span(&self, s: &saphyr_parser::Span) -> Span {
-        Span::new(
-            self.source,
-            self.byte_of(s.start.index()),
-            self.byte_of(s.end.index()),
-        )
+        byte_of(self.char_to_byte.as_deref(), self.text.len(), char_index)
     }
 
     fn error(&self, kind: YamlErrorKind, at: Span, message: String, go: String) -> YamlError {
@@ -328,11 +333,24 @@ impl<'a> Loader<'a> {
         // One entry per open collection: `Some('[')`/`Some('{')` for flow ones.
         let mut flows: Vec<Option<u8>> = Vec::new();
         loop {
-            let Some(next) = self.parser.next_event() else {
+            let next = match &mut self.events {
+                Events::Fast(events) => events
+                    .next()
+                    .map(|(ev, start, end)| Ok((ev, Span::new(self.source, start, end)))),
+                Events::Saphyr(parser) => parser.next_event().map(|r| {
+                    r.map(|(ev, s)| {
+                        let byte = |i| byte_of(self.char_to_byte.as_deref(), self.text.len(), i);
+                        let span =
+                            Span::new(self.source, byte(s.start.index()), byte(s.end.index()));
+                        (ev, span)
+                    })
+                }),
+            };
+            let Some(next) = next else {
                 self.done = true;
                 return Ok(root);
             };
-            let (event, sspan) = match next {
+            let (event, span) = match next {
                 Ok(ev) => ev,
                 Err(e) => {
                     self.done = true;
@@ -340,9 +358,10 @@ impl<'a> Loader<'a> {
                     return Err(self.scan_error(&e, open_flow));
                 }
             };
-            let span = self.span(&sspan);
             let in_flow = flows.iter().any(Option::is_some);
+            // The fast reader declines texts with tabs.
             if !in_flow
+                && matches!(self.events, Events::Saphyr(_))
                 && matches!(
                     event,
                     Event::Scalar(..)
