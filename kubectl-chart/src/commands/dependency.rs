@@ -17,6 +17,7 @@ pub struct DependencyArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum DependencyCommand {
     /// rebuild the charts/ directory based on the Chart.lock file
     Build(DepUpdateArgs),

@@ -17,6 +17,7 @@ pub struct GetArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum GetCommand {
     /// download all information for a named release
     All(GetRelease),

@@ -21,6 +21,7 @@ pub struct RepoArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum RepoCommand {
     /// add a chart repository
     Add(RepoAddArgs),

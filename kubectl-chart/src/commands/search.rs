@@ -17,6 +17,7 @@ pub struct SearchArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum SearchCommand {
     /// search for charts in the Artifact Hub or your own hub instance
     Hub(SearchHubArgs),

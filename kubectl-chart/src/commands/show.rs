@@ -10,6 +10,7 @@ use clap::{Args, Subcommand};
 use crate::args::{ChartPathArgs, GlobalArgs};
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum ShowCommand {
     /// show all information of the chart
     All(ShowArgs),
