@@ -246,3 +246,37 @@ fn corpus_cases_sources_and_value_warnings_match_helm() {
     }
     assert!(checked >= 50, "only {checked} cases");
 }
+
+/// `load_with` hands over each chart's templates under the full name the
+/// render uses (`top/charts/child/...`), for every chart in the tree.
+#[test]
+fn load_with_names_templates_as_the_chart_tree_does() {
+    let Some(shared) = shared_dir() else {
+        missing("load_with_names_templates_as_the_chart_tree_does");
+        return;
+    };
+    fn walk(c: &Chart, full: &str, out: &mut Vec<String>) {
+        out.extend(c.templates.iter().map(|t| format!("{full}/{}", t.name)));
+        for d in &c.dependencies {
+            walk(d, &format!("{full}/charts/{}", d.name()), out);
+        }
+    }
+    let mut charts = 0;
+    for entry in std::fs::read_dir(shared.join("corpus/charts"))
+        .unwrap()
+        .flatten()
+    {
+        let mut handed = Vec::new();
+        let loaded = chart::load_with(entry.path(), &mut |full, _, templates| {
+            handed.extend(templates.iter().map(|t| format!("{full}/{}", t.name)));
+        });
+        let Ok(c) = loaded else { continue };
+        let mut expected = Vec::new();
+        walk(&c, c.name(), &mut expected);
+        handed.sort();
+        expected.sort();
+        assert_eq!(handed, expected, "{}", entry.path().display());
+        charts += 1;
+    }
+    assert!(charts > 20, "only {charts} charts loaded");
+}

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 
 use crate::chart::{self, Chart};
 use crate::engine::{
-    Capabilities, EngineOptions, ReleaseOptions, RenderedChart, parse_ahead, parse_kube_version,
-    render_with_ahead,
+    Capabilities, EngineOptions, ReleaseOptions, RenderedChart, helm_funcs, parse_kube_version,
+    queue_templates, render_with_ahead,
 };
 use crate::manifest::{
     CrdFile, KindOrder, ManifestError, OutputOptions, Sorted, TemplateOutput, manifest_text,
@@ -222,7 +222,7 @@ pub fn render_resources(
     render_resources_ahead(p, None, sub_notes, opts, warnings)
 }
 
-/// [`render_resources`] with the templates [`parse_ahead`] parsed.
+/// [`render_resources`] with the templates [`queue_templates`] handed over.
 fn render_resources_ahead(
     p: &Prepared,
     ahead: Option<ParseAhead>,
@@ -315,7 +315,7 @@ fn prepare(
     warnings: &mut Vec<String>,
     progress: &mut String,
     chart_arg: &str,
-) -> Result<(Prepared, Option<ParseAhead>), TemplateError> {
+) -> Result<(Prepared, ParseAhead), TemplateError> {
     let kube_version = match &req.kube_version {
         Some(v) if !v.is_empty() => Some(
             parse_kube_version(v)
@@ -333,7 +333,14 @@ fn prepare(
         .values
         .merge_values()
         .map_err(|e| TemplateError::plain(e.to_string()))?;
-    let mut chart = chart::load(&path).map_err(|e| TemplateError::plain(e.to_string()))?;
+    // Each chart's templates start parsing on a second thread as soon as
+    // its Chart.yaml is read, while its values are parsed, coalesced and
+    // checked against the schema.
+    let mut ahead = ParseAhead::new(helm_funcs());
+    let mut chart = chart::load_with(&path, &mut |name, metadata, templates| {
+        queue_templates(&mut ahead, name, metadata, templates)
+    })
+    .map_err(|e| TemplateError::plain(e.to_string()))?;
     let ty = chart.metadata.chart_type.as_str();
     if !(ty.is_empty() || ty == "application") {
         return Err(TemplateError::plain(format!(
@@ -360,9 +367,6 @@ fn prepare(
         })?;
     }
     validate_release_name(release_name).map_err(TemplateError::plain)?;
-    // The templates parse on a second thread while values are coalesced
-    // and checked against the schema.
-    let ahead = parse_ahead(&chart);
     let mut log = Vec::new();
     let processed = values::process_dependencies(&mut chart, &user, &mut log);
     warnings.append(&mut log);
@@ -415,7 +419,7 @@ fn run_inner(
     let (prepared, ahead) = prepare(req, &name, warnings, progress, &chart_arg)?;
     let rendered = render_resources_ahead(
         &prepared,
-        ahead,
+        Some(ahead),
         req.render_subchart_notes,
         EngineOptions::default(),
         warnings,

@@ -18,7 +18,9 @@ pub mod yaml_bridge;
 use std::sync::Arc;
 
 pub use files::Files;
-pub use loader::{LoadError, load, load_archive_bytes, load_dir, load_file, load_files};
+pub use loader::{
+    LoadError, TemplateSink, load, load_archive_bytes, load_dir, load_file, load_files, load_with,
+};
 pub use metadata::{Dependency, Lock, Maintainer, Metadata};
 pub use object::ChartObject;
 

@@ -19,7 +19,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::chart::{Chart, ChartObject, Files};
+use crate::chart::metadata::Metadata;
+use crate::chart::{Chart, ChartObject, File, Files};
 use crate::source::SourceId;
 use crate::template::lexer::Delims;
 use crate::template::set::{MissingKey, Options, ParseAhead, SourceFile, TemplateSet, TraceEntry};
@@ -117,8 +118,11 @@ pub fn helm_funcs() -> Arc<FuncTable> {
 
 /// The delimiters a chart asked for.
 pub fn chart_delims(chart: &Chart) -> Delims {
-    chart
-        .metadata
+    metadata_delims(&chart.metadata)
+}
+
+fn metadata_delims(metadata: &Metadata) -> Delims {
+    metadata
         .annotations
         .get(DELIMITERS_ANNOTATION)
         .and_then(|v| Delims::from_annotation(v))
@@ -178,31 +182,50 @@ fn chart_templates<'a>(
     chart: &'a Chart,
     full_path: &'a str,
 ) -> impl Iterator<Item = (String, Arc<str>)> + 'a {
-    let library = chart.is_library();
-    chart.templates.iter().filter_map(move |t| {
+    rendered_templates(&chart.metadata, full_path, &chart.templates)
+}
+
+fn rendered_templates<'a>(
+    metadata: &Metadata,
+    full_path: &'a str,
+    templates: &'a [File],
+) -> impl Iterator<Item = (String, Arc<str>)> + 'a {
+    let library = metadata.is_library();
+    templates.iter().filter_map(move |t| {
         let base = t.name.rsplit('/').next().unwrap_or(&t.name);
         (!library || base.starts_with('_'))
             .then(|| (format!("{full_path}/{}", t.name), t.shared_text()))
     })
 }
 
-/// Starts parsing, on a second thread, every template a render of `chart`
-/// would parse, while its values are still being read and checked (all
-/// subcharts, enabled or not: which are is only known from the values).
-/// [`render_with_ahead`] uses what matches; `None` when a second thread
-/// would not pay.
-pub fn parse_ahead(chart: &Chart) -> Option<ParseAhead> {
-    fn walk(chart: &Chart, full_path: &str, out: &mut Vec<(String, Arc<str>, Delims)>) {
+/// Hands a chart's templates to `ahead` under the names a render gives
+/// them: a [`chart::load_with`](crate::chart::load_with) sink, so parsing
+/// starts while the chart's values are still being read (all subcharts
+/// are handed over, enabled or not: which are is only known from the
+/// values). [`render_with_ahead`] uses what matches.
+pub fn queue_templates(
+    ahead: &mut ParseAhead,
+    full_name: &str,
+    metadata: &Metadata,
+    templates: &[File],
+) {
+    let delims = metadata_delims(metadata);
+    ahead.push(
+        rendered_templates(metadata, full_name, templates).map(|(n, t)| (n, t, delims.clone())),
+    );
+}
+
+/// A [`ParseAhead`] given every template of an already loaded `chart`.
+pub fn parse_ahead(chart: &Chart) -> ParseAhead {
+    fn walk(chart: &Chart, full_name: &str, ahead: &mut ParseAhead) {
+        queue_templates(ahead, full_name, &chart.metadata, &chart.templates);
         for dep in &chart.dependencies {
-            walk(dep, &format!("{full_path}/charts/{}", dep.name()), out);
+            walk(dep, &format!("{full_name}/charts/{}", dep.name()), ahead);
         }
-        let delims = chart_delims(chart);
-        out.extend(chart_templates(chart, full_path).map(|(n, t)| (n, t, delims.clone())));
     }
-    let mut files = Vec::new();
-    walk(chart, chart.name(), &mut files);
-    files.sort_by(|a, b| parse_order(&a.0, &b.0));
-    ParseAhead::start(files, helm_funcs())
+    let mut ahead = ParseAhead::new(helm_funcs());
+    walk(chart, chart.name(), &mut ahead);
+    ahead
 }
 
 /// What every chart of one render shares: the root's values, `.Release`
@@ -447,7 +470,7 @@ mod tests {
             return;
         }
         let chart = two_level_chart();
-        let ahead = parse_ahead(&chart).expect("enough text for a second thread");
+        let ahead = parse_ahead(&chart);
         let values = match &chart.values {
             Value::Map(m) => m.read().clone(),
             _ => Map::new(),

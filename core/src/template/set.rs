@@ -10,7 +10,7 @@
 // SipHash costs more than the rest of a lookup.
 use foldhash::HashMap;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use crate::source::{SourceId, Span};
 
@@ -157,67 +157,126 @@ fn parse_file(file: &SourceFile, funcs: &FuncTable, interner: &mut parser::Inter
 type Parse = (Arc<SourceText>, parser::Parsed);
 
 /// Template files being parsed on a second thread before the set that will
-/// hold them exists: a render can start parsing while it still reads and
-/// checks values, and [`TemplateSet::add_all_ahead`] takes the results.
+/// hold them exists: a render can hand over each chart's templates as soon
+/// as the chart is read and start parsing them while it still reads and
+/// checks values; [`TemplateSet::add_all_ahead`] takes the results. The
+/// thread starts once enough text has come to pay for it (and never with
+/// one CPU); until then, and for whatever it has not taken, the render
+/// parses on its own thread.
 #[derive(Debug)]
 pub struct ParseAhead {
     shared: Arc<AheadShared>,
     worker: Option<std::thread::JoinHandle<Vec<(usize, Parse)>>>,
+    /// Text handed over so far.
+    bytes: usize,
 }
 
 #[derive(Debug)]
 struct AheadShared {
-    files: Vec<SourceFile>,
     funcs: Arc<FuncTable>,
-    /// The next file nobody has taken.
-    next: AtomicUsize,
+    queue: Mutex<AheadQueue>,
+    /// Signalled when files are added or the queue closes.
+    more: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct AheadQueue {
+    /// Every file handed over; a file's index is its job number.
+    files: Vec<SourceFile>,
+    /// The first file nobody has taken.
+    next: usize,
+    /// No more files will come.
+    closed: bool,
 }
 
 impl AheadShared {
-    /// Parses files nobody has taken until there are none left.
-    fn take(&self, interner: &mut parser::Interner) -> Vec<(usize, Parse)> {
-        let mut done = Vec::new();
+    /// The next file nobody has taken; with `wait`, waits for one until
+    /// the queue closes.
+    fn next_job(&self, wait: bool) -> Option<(usize, SourceFile)> {
+        let mut q = self.queue.lock().ok()?;
         loop {
-            let j = self.next.fetch_add(1, Ordering::Relaxed);
-            let Some(file) = self.files.get(j) else { break };
-            done.push((j, parse_file(file, &self.funcs, interner)));
+            if let Some(file) = q.files.get(q.next).cloned() {
+                let j = q.next;
+                q.next += 1;
+                return Some((j, file));
+            }
+            if q.closed || !wait {
+                return None;
+            }
+            q = self.more.wait(q).ok()?;
+        }
+    }
+
+    /// Parses files nobody has taken (with `wait`: until the queue closes).
+    fn work(&self, interner: &mut parser::Interner, wait: bool) -> Vec<(usize, Parse)> {
+        let mut done = Vec::new();
+        while let Some((j, file)) = self.next_job(wait) {
+            done.push((j, parse_file(&file, &self.funcs, interner)));
         }
         done
+    }
+
+    fn close(&self) {
+        if let Ok(mut q) = self.queue.lock() {
+            q.closed = true;
+        }
+        self.more.notify_all();
     }
 }
 
 impl ParseAhead {
-    /// Starts parsing `files` (name, text, delimiters) on a new thread;
-    /// `None` with one CPU or too little text to pay for the thread.
-    pub fn start(files: Vec<(String, Arc<str>, Delims)>, funcs: Arc<FuncTable>) -> Option<Self> {
-        let total: usize = files.iter().map(|f| f.1.len()).sum();
-        if total < PARALLEL_PARSE_MIN_BYTES
-            || !std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
-        {
-            return None;
+    pub fn new(funcs: Arc<FuncTable>) -> ParseAhead {
+        ParseAhead {
+            shared: Arc::new(AheadShared {
+                funcs,
+                queue: Mutex::new(AheadQueue::default()),
+                more: Condvar::new(),
+            }),
+            worker: None,
+            bytes: 0,
         }
-        let files = (AHEAD_SOURCE_BASE..)
-            .zip(files)
-            .map(|(id, (name, text, delims))| SourceFile {
+    }
+
+    /// Hands over files (name, text, delimiters) to parse.
+    pub fn push(&mut self, files: impl IntoIterator<Item = (String, Arc<str>, Delims)>) {
+        let Ok(mut q) = self.shared.queue.lock() else {
+            return;
+        };
+        for (name, text, delims) in files {
+            let Some(id) = u32::try_from(q.files.len())
+                .ok()
+                .and_then(|n| AHEAD_SOURCE_BASE.checked_add(n))
+                .filter(|&id| id < TPL_SOURCE_BASE)
+            else {
+                break;
+            };
+            self.bytes += text.len();
+            q.files.push(SourceFile {
                 name,
                 text,
                 delims,
                 source: SourceId(id),
-            })
-            .collect();
-        let shared = Arc::new(AheadShared {
-            files,
-            funcs,
-            next: AtomicUsize::new(0),
-        });
-        let theirs = shared.clone();
-        let worker = std::thread::Builder::new()
-            .spawn(move || theirs.take(&mut parser::Interner::default()))
-            .ok()?;
-        Some(ParseAhead {
-            shared,
-            worker: Some(worker),
-        })
+            });
+        }
+        drop(q);
+        self.shared.more.notify_one();
+        if self.worker.is_none()
+            && self.bytes >= PARALLEL_PARSE_MIN_BYTES
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+        {
+            let theirs = self.shared.clone();
+            self.worker = std::thread::Builder::new()
+                .spawn(move || theirs.work(&mut parser::Interner::default(), true))
+                .ok();
+        }
+    }
+}
+
+impl Drop for ParseAhead {
+    /// A render that never comes (an error while values are read) lets the
+    /// thread finish what it took and stop.
+    fn drop(&mut self) {
+        self.shared.close();
     }
 }
 
@@ -357,33 +416,37 @@ impl TemplateSet {
         files: &mut [SourceFile],
         ahead: ParseAhead,
     ) -> Result<(), (usize, ParseError)> {
-        let ParseAhead { shared, worker } = ahead;
-        let mut done = shared.take(&mut self.interner);
-        if let Some(Ok(theirs)) = worker.map(|w| w.join()) {
+        let mut ahead = ahead;
+        let shared = ahead.shared.clone();
+        shared.close();
+        let mut done = shared.work(&mut self.interner, false);
+        if let Some(Ok(theirs)) = ahead.worker.take().map(|w| w.join()) {
             done.extend(theirs);
         }
-        let mut slots: Vec<Option<Parse>> = std::iter::repeat_with(|| None)
-            .take(shared.files.len())
-            .collect();
+        let early: Vec<SourceFile> = match shared.queue.lock() {
+            Ok(q) => q.files.clone(),
+            Err(_) => Vec::new(),
+        };
+        let mut slots: Vec<Option<Parse>> =
+            std::iter::repeat_with(|| None).take(early.len()).collect();
         for (j, parsed) in done {
             if let Some(slot) = slots.get_mut(j) {
                 *slot = Some(parsed);
             }
         }
-        let by_name: HashMap<&str, usize> = shared
-            .files
+        let by_name: HashMap<&str, usize> = early
             .iter()
             .enumerate()
             .map(|(j, f)| (f.name.as_str(), j))
             .collect();
         for (i, file) in files.iter_mut().enumerate() {
             let ready = by_name.get(file.name.as_str()).and_then(|&j| {
-                let early = shared.files.get(j)?;
-                if !Arc::ptr_eq(&early.text, &file.text) || early.delims != file.delims {
+                let first = early.get(j)?;
+                if !Arc::ptr_eq(&first.text, &file.text) || first.delims != file.delims {
                     return None;
                 }
                 let parsed = slots.get_mut(j)?.take()?;
-                Some((early.source, parsed))
+                Some((first.source, parsed))
             });
             let parsed = match ready {
                 Some((source, parsed)) => {

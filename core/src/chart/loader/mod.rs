@@ -10,7 +10,7 @@ pub use archive::{MAX_DECOMPRESSED_CHART_SIZE, MAX_DECOMPRESSED_FILE_SIZE, archi
 pub use dir::dir_files;
 
 use super::godecode::DecodeError;
-use super::metadata::{API_VERSION_V1, Lock};
+use super::metadata::{API_VERSION_V1, Lock, Metadata};
 use super::{Chart, File};
 use crate::source::LineCol;
 use crate::template::Value;
@@ -76,14 +76,26 @@ pub struct BufferedFile {
     pub data: Vec<u8>,
 }
 
+/// Told about each chart's `templates/` files as soon as its Chart.yaml is
+/// read, before its values are parsed, with the full name a render gives
+/// the chart (`parent/charts/child`) and its metadata: the engine starts
+/// parsing them while loading goes on ([`load_with`]).
+pub type TemplateSink<'a> = dyn FnMut(&str, &Metadata, &[File]) + 'a;
+
 /// Loads a chart from a directory or an archive, as `loader.Load`.
 pub fn load(path: impl AsRef<Path>) -> Result<Chart, LoadError> {
+    load_with(path, &mut |_, _, _| {})
+}
+
+/// [`load`], handing each chart's templates to `sink` on the way.
+pub fn load_with(path: impl AsRef<Path>, sink: &mut TemplateSink<'_>) -> Result<Chart, LoadError> {
     let path = path.as_ref();
     let meta = std::fs::metadata(path).map_err(|e| io_error("stat", path, &e))?;
     if meta.is_dir() {
-        load_dir(path)
+        let files = dir_files(path)?;
+        load_buffered(files, None, sink)
     } else {
-        load_file(path)
+        load_file_with(path, sink)
     }
 }
 
@@ -95,7 +107,10 @@ pub fn load_dir(path: impl AsRef<Path>) -> Result<Chart, LoadError> {
 
 /// Loads a `.tgz` chart archive from disk.
 pub fn load_file(path: impl AsRef<Path>) -> Result<Chart, LoadError> {
-    let path = path.as_ref();
+    load_file_with(path.as_ref(), &mut |_, _, _| {})
+}
+
+fn load_file_with(path: &Path, sink: &mut TemplateSink<'_>) -> Result<Chart, LoadError> {
     let shown = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| io_error("stat", path, &e))?;
     if meta.is_dir() {
@@ -103,7 +118,7 @@ pub fn load_file(path: impl AsRef<Path>) -> Result<Chart, LoadError> {
     }
     let raw = std::fs::read(path).map_err(|e| io_error("open", path, &e))?;
     archive::ensure_archive(&shown, &raw)?;
-    load_archive_bytes(&raw).map_err(|e| match e {
+    load_buffered(archive_files(&raw)?, None, sink).map_err(|e| match e {
         LoadError::Helm { message, .. } if message == "gzip: invalid header" => LoadError::msg(
             format!("file '{shown}' does not appear to be a valid chart file (details: {message})"),
         ),
@@ -180,17 +195,32 @@ pub fn parse_chartfile(data: &[u8]) -> Result<crate::chart::metadata::Metadata, 
 
 /// Classifies files into a chart and loads subcharts, as `loader.LoadFiles`.
 pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
+    load_buffered(files, None, &mut |_, _, _| {})
+}
+
+/// [`load_files`] for a chart whose parent's full name is `parent`.
+fn load_buffered(
+    files: Vec<BufferedFile>,
+    parent: Option<&str>,
+    sink: &mut TemplateSink<'_>,
+) -> Result<Chart, LoadError> {
     load_shared(
         files
             .into_iter()
             .map(|f| File::from_vec(f.name, f.data))
             .collect(),
+        parent,
+        sink,
     )
 }
 
 /// [`load_files`] on shared buffers, so subcharts (recursively) reuse the
 /// parent's file data instead of copying it at every level.
-fn load_shared(files: Vec<File>) -> Result<Chart, LoadError> {
+fn load_shared(
+    files: Vec<File>,
+    parent: Option<&str>,
+    sink: &mut TemplateSink<'_>,
+) -> Result<Chart, LoadError> {
     let mut c = Chart {
         values: Value::empty_map(),
         ..Chart::default()
@@ -211,6 +241,19 @@ fn load_shared(files: Vec<File>) -> Result<Chart, LoadError> {
                 c.metadata.api_version = API_VERSION_V1.to_string();
             }
         }
+    }
+
+    let full_name = match parent {
+        None => c.metadata.name.clone(),
+        Some(p) => format!("{p}/charts/{}", c.metadata.name),
+    };
+    if have_metadata {
+        let templates: Vec<File> = files
+            .iter()
+            .filter(|f| f.name.starts_with("templates/"))
+            .cloned()
+            .collect();
+        sink(&full_name, &c.metadata, &templates);
     }
 
     for file in files {
@@ -276,7 +319,9 @@ fn load_shared(files: Vec<File>) -> Result<Chart, LoadError> {
         }
         let result = if go_ext(&n) == ".tgz" {
             match files.first() {
-                Some(f) if f.name == n => load_archive_bytes(&f.data),
+                Some(f) if f.name == n => {
+                    archive_files(&f.data).and_then(|fs| load_buffered(fs, Some(&full_name), sink))
+                }
                 Some(File { name, .. }) => {
                     return Err(LoadError::msg(format!(
                         "error unpacking tar in {}: expected {n}, got {name}",
@@ -290,7 +335,7 @@ fn load_shared(files: Vec<File>) -> Result<Chart, LoadError> {
                 .iter()
                 .filter_map(|f| f.name.split_once('/').map(|(_, rest)| f.renamed(rest)))
                 .collect();
-            load_shared(buff)
+            load_shared(buff, Some(&full_name), sink)
         };
         match result {
             Ok(sc) => c.dependencies.push(sc),
