@@ -456,6 +456,11 @@ fn release<T>(state: T) {
     }
 }
 
+/// Has the process declared it exits after this run ([`leak_on_exit`])?
+pub(crate) fn leaking() -> bool {
+    LEAK_ON_EXIT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The output of a rendered chart: files and stdout text.
 fn output(
     req: &TemplateRequest,

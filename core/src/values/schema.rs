@@ -152,10 +152,16 @@ fn validate_single(values: &Map, schema: &[u8]) -> Result<(), SingleError> {
         describe(err.kind(), err.instance(), &segments, &mut list);
     }
     // A compiled validator of a large schema (traefik's, cert-manager's)
-    // takes about as long to free as to use; free it, the schema and the
-    // instance on another thread, off the render's path. When no thread can
-    // be started, the closure comes back and is dropped here.
-    let _ = std::thread::Builder::new().spawn(move || drop((validator, schema, instance)));
+    // takes about as long to free as to use: a process that exits after the
+    // run leaves it to the system; a long-lived one frees it, the schema
+    // and the instance on another thread, off the render's path (when no
+    // thread can be started, the closure comes back and is dropped here).
+    let garbage = (validator, schema, instance);
+    if crate::action::template::leaking() {
+        std::mem::forget(garbage);
+    } else {
+        let _ = std::thread::Builder::new().spawn(move || drop(garbage));
+    }
     if list.is_empty() {
         Ok(())
     } else {
