@@ -225,11 +225,8 @@ fn many_files(n: usize, empty: &[usize]) -> Vec<SourceFile> {
         .collect()
 }
 
-#[test]
-fn add_all_keeps_file_order_across_threads() {
-    let files = many_files(30, &[29]);
-    let mut set = TemplateSet::new(table());
-    set.add_all(&files).unwrap();
+/// What `{{ template "x" }}` gives with the set's definitions.
+fn define_x(set: &mut TemplateSet) -> String {
     set.add(
         "main",
         "{{ template \"x\" }}",
@@ -237,9 +234,18 @@ fn add_all_keeps_file_order_across_threads() {
         SourceId(99),
     )
     .unwrap();
+    set.execute("main", &Value::Nil, &mut NoHost)
+        .unwrap()
+        .output
+}
+
+#[test]
+fn add_all_keeps_file_order_across_threads() {
+    let files = many_files(30, &[29]);
+    let mut set = TemplateSet::new(table());
+    set.add_all(&files).unwrap();
     // The last non-empty definition wins, as with one `add` per file.
-    let r = set.execute("main", &Value::Nil, &mut NoHost).unwrap();
-    assert_eq!(r.output, "28");
+    assert_eq!(define_x(&mut set), "28");
     assert!(set.get("f00").is_some() && set.get("f29").is_some());
     assert_eq!(set.source_name(SourceId(30)), Some("f29"));
 }
@@ -724,15 +730,7 @@ fn add_all_ahead_gives_what_add_all_gives() {
     let mut mine = files.clone();
     let mut set = TemplateSet::new(table());
     set.add_all_ahead(&mut mine, ahead).unwrap();
-    set.add(
-        "main",
-        "{{ template \"x\" }}",
-        &Delims::default(),
-        SourceId(99),
-    )
-    .unwrap();
-    let r = set.execute("main", &Value::Nil, &mut NoHost).unwrap();
-    assert_eq!(r.output, "28");
+    assert_eq!(define_x(&mut set), "28");
     // Every file took the early parse (on either thread), and its source id.
     for f in &mine {
         assert!(f.source.0 >= AHEAD_SOURCE_BASE, "{} parsed again", f.name);

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use crate::chart::{self, Chart};
 use crate::engine::{
     Capabilities, EngineOptions, ReleaseOptions, RenderedChart, helm_funcs, parse_kube_version,
-    queue_templates, render_with_ahead,
+    queue_templates, render_with_lookup,
 };
 use crate::manifest::{
     CrdFile, KindOrder, ManifestError, OutputOptions, Sorted, TemplateOutput, manifest_text,
@@ -234,7 +234,7 @@ fn render_resources_ahead(
         chart::kubeversion::check_kube_version(&p.chart.metadata, &p.caps.kube_version.version)
             .map_err(TemplateError::render)?;
     }
-    let rendered = render_with_ahead(
+    let rendered = render_with_lookup(
         &p.chart,
         &p.values,
         &p.release,

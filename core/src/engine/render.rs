@@ -202,7 +202,7 @@ fn rendered_templates<'a>(
 /// them: a [`chart::load_with`](crate::chart::load_with) sink, so parsing
 /// starts while the chart's values are still being read (all subcharts
 /// are handed over, enabled or not: which are is only known from the
-/// values). [`render_with_ahead`] uses what matches.
+/// values). [`render_with_lookup`] uses what matches.
 pub fn queue_templates(
     ahead: &mut ParseAhead,
     full_name: &str,
@@ -288,23 +288,12 @@ pub fn render(
     caps: &Capabilities,
     opts: EngineOptions,
 ) -> Result<RenderedChart, RenderError> {
-    render_with_lookup(chart, values, release, caps, opts, None)
+    render_with_lookup(chart, values, release, caps, opts, None, None)
 }
 
-/// [`render`] with `lookup` reading a cluster (Helm's `RenderWithClient`).
+/// [`render`] with `lookup` reading a cluster (Helm's `RenderWithClient`),
+/// taking what `ahead` parsed of the templates ([`queue_templates`]).
 pub fn render_with_lookup(
-    chart: &Chart,
-    values: &Map,
-    release: &ReleaseOptions,
-    caps: &Capabilities,
-    opts: EngineOptions,
-    lookup: Option<LookupFn>,
-) -> Result<RenderedChart, RenderError> {
-    render_with_ahead(chart, values, release, caps, opts, lookup, None)
-}
-
-/// [`render_with_lookup`] taking the templates [`parse_ahead`] parsed.
-pub fn render_with_ahead(
     chart: &Chart,
     values: &Map,
     release: &ReleaseOptions,
@@ -483,7 +472,7 @@ mod tests {
             is_upgrade: false,
         };
         let caps = Capabilities::for_template(None, &[]);
-        let with = render_with_ahead(
+        let with = render_with_lookup(
             &chart,
             &values,
             &release,

@@ -627,13 +627,15 @@ impl<'a> Scanner<'a> {
             Event::SequenceStart(0, None)
         };
         self.push(start, p, i);
-        if self.at(i) == close {
-            let end_ev = if is_map {
+        let end_event = || {
+            if is_map {
                 Event::MappingEnd
             } else {
                 Event::SequenceEnd
-            };
-            self.push(end_ev, i, i + 1);
+            }
+        };
+        if self.at(i) == close {
+            self.push(end_event(), i, i + 1);
             return Some(i + 1);
         }
         loop {
@@ -680,12 +682,7 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 c if c == close => {
-                    let end_ev = if is_map {
-                        Event::MappingEnd
-                    } else {
-                        Event::SequenceEnd
-                    };
-                    self.push(end_ev, i, i + 1);
+                    self.push(end_event(), i, i + 1);
                     return Some(i + 1);
                 }
                 _ => return None,
