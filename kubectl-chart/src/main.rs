@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod error;
 
 use std::process::ExitCode;
 
@@ -21,7 +22,7 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            if is_broken_pipe(&err) {
+            if err.is_broken_pipe() {
                 return ExitCode::SUCCESS;
             }
             eprintln!("Error: {err:#}");
@@ -86,11 +87,4 @@ fn usage_error(e: clap::Error) -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }

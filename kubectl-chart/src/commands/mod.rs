@@ -24,9 +24,18 @@ pub mod upgrade;
 use anyhow::Result;
 
 use crate::args::{Cli, Command};
+use crate::error::CliError;
 
 /// Runs the parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
+pub fn run(cli: Cli) -> std::result::Result<(), CliError> {
+    match &cli.command {
+        // Its chart and render errors stay text (see `CliError`).
+        Command::Template(args) => template::run(&cli.global, args),
+        _ => run_other(&cli).map_err(CliError::from),
+    }
+}
+
+fn run_other(cli: &Cli) -> Result<()> {
     match &cli.command {
         Command::Create(args) => create::run(args),
         Command::Dependency(args) => dependency::run(&cli.global, args),
@@ -34,7 +43,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Pull(args) => pull::run(&cli.global, args),
         Command::Repo(args) => repo::run(&cli.global, args),
         Command::Search(args) => search::run(&cli.global, args),
-        Command::Template(args) => template::run(&cli.global, args),
+        Command::Template(args) => template::run(&cli.global, args).map_err(|e| match e {
+            CliError::Message(m) => anyhow::Error::msg(m),
+            CliError::Other(e) => e,
+        }),
         Command::Show(cmd) => show::run(&cli.global, cmd),
         Command::Lint(args) => lint::run(&cli.global, args),
         Command::Get(args) => get::run(&cli.global, args),

@@ -6,12 +6,13 @@ use std::io::Write;
 use anyhow::{Context, Result, bail};
 use chart_core::action::template::TemplateRequest;
 use chart_core::action::{ClusterLookup, DryRun};
-use chart_core::manifest::{FileWrite, OutputOptions};
+use chart_core::manifest::{FileWrite, OutputOptions, TemplateOutput};
 use chart_core::values::ValueOptions;
 use clap::Args;
 
 use super::cluster::configuration;
 use crate::args::{GlobalArgs, InstallFlags, ValuesArgs};
+use crate::error::CliError;
 
 #[derive(Args, Debug)]
 pub struct TemplateArgs {
@@ -48,7 +49,32 @@ pub struct TemplateArgs {
     pub install: InstallFlags,
 }
 
-pub fn run(global: &GlobalArgs, args: &TemplateArgs) -> Result<()> {
+pub fn run(global: &GlobalArgs, args: &TemplateArgs) -> std::result::Result<(), CliError> {
+    let req = request(global, args)?;
+    let run = chart_core::action::template::run(&req);
+    if !run.progress.is_empty() {
+        print!("{}", run.progress);
+    }
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for w in &run.warnings {
+        writeln!(err, "{w}")?;
+    }
+    match run.result {
+        Ok(out) => Ok(write_output(&out)?),
+        Err(e) => {
+            if global.debug
+                && let Some(dump) = &e.debug_output
+            {
+                print!("{dump}");
+            }
+            Err(CliError::Message(e.message))
+        }
+    }
+}
+
+/// The request the flags describe.
+fn request(global: &GlobalArgs, args: &TemplateArgs) -> Result<TemplateRequest> {
     // Flag values are checked before anything else, as cobra does.
     let post_renderer = args.install.post_renderer()?;
     args.install.dry_run()?;
@@ -93,35 +119,20 @@ pub fn run(global: &GlobalArgs, args: &TemplateArgs) -> Result<()> {
             None
         },
     };
-    let run = chart_core::action::template::run(&req);
-    if !run.progress.is_empty() {
-        print!("{}", run.progress);
-    }
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
-    for w in &run.warnings {
-        writeln!(err, "{w}")?;
-    }
-    let out = match run.result {
-        Ok(out) => out,
-        Err(e) => {
-            if global.debug
-                && let Some(dump) = &e.debug_output
-            {
-                print!("{dump}");
-            }
-            return Err(anyhow::anyhow!(e.message));
-        }
-    };
+    Ok(req)
+}
+
+/// Writes the rendered files (`--output-dir`) and the manifests.
+fn write_output(out: &TemplateOutput) -> Result<()> {
     let stdout = std::io::stdout();
     let mut so = stdout.lock();
     for w in &out.writes {
         write_file(w)?;
         writeln!(so, "wrote {}", w.path)?;
     }
-    match out.stdout {
+    match &out.stdout {
         Ok(text) => so.write_all(text.as_bytes())?,
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e.clone().into()),
     }
     so.flush()?;
     Ok(())
