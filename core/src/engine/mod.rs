@@ -14,5 +14,5 @@ pub use capabilities::{Capabilities, HelmVersion, KubeVersion, parse_kube_versio
 pub use host::LookupFn;
 pub use render::{
     DELIMITERS_ANNOTATION, EngineOptions, ReleaseOptions, RenderError, RenderedChart, RenderedFile,
-    helm_funcs, parse_ahead, queue_templates, render, render_with_lookup,
+    helm_funcs, queue_templates, render, render_with_lookup,
 };

@@ -215,19 +215,6 @@ pub fn queue_templates(
     );
 }
 
-/// A [`ParseAhead`] given every template of an already loaded `chart`.
-pub fn parse_ahead(chart: &Chart) -> ParseAhead {
-    fn walk(chart: &Chart, full_name: &str, ahead: &mut ParseAhead) {
-        queue_templates(ahead, full_name, &chart.metadata, &chart.templates);
-        for dep in &chart.dependencies {
-            walk(dep, &format!("{full_name}/charts/{}", dep.name()), ahead);
-        }
-    }
-    let mut ahead = ParseAhead::new(helm_funcs());
-    walk(chart, chart.name(), &mut ahead);
-    ahead
-}
-
 /// What every chart of one render shares: the root's values, `.Release`
 /// and `.Capabilities`.
 pub(crate) struct TopLevel {
@@ -416,6 +403,19 @@ fn exec_error(name: &str, e: &crate::template::error::ExecError) -> RenderError 
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    /// A [`ParseAhead`] given every template of an already loaded `chart`.
+    fn parse_ahead(chart: &Chart) -> ParseAhead {
+        fn walk(chart: &Chart, full_name: &str, ahead: &mut ParseAhead) {
+            queue_templates(ahead, full_name, &chart.metadata, &chart.templates);
+            for dep in &chart.dependencies {
+                walk(dep, &format!("{full_name}/charts/{}", dep.name()), ahead);
+            }
+        }
+        let mut ahead = ParseAhead::new(helm_funcs());
+        walk(chart, chart.name(), &mut ahead);
+        ahead
+    }
 
     /// A parent and a library subchart, with enough template text for the
     /// early parse to start.

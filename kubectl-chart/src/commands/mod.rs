@@ -21,43 +21,32 @@ pub mod test;
 pub mod uninstall;
 pub mod upgrade;
 
-use anyhow::Result;
-
 use crate::args::{Cli, Command};
 use crate::error::CliError;
 
-/// Runs the parsed command line.
-pub fn run(cli: Cli) -> std::result::Result<(), CliError> {
+/// Runs the parsed command line. `template`'s chart and render errors stay
+/// text (see [`CliError`]); the other commands' `anyhow` errors pass through.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let g = &cli.global;
     match &cli.command {
-        // Its chart and render errors stay text (see `CliError`).
-        Command::Template(args) => template::run(&cli.global, args),
-        _ => run_other(&cli).map_err(CliError::from),
-    }
-}
-
-fn run_other(cli: &Cli) -> Result<()> {
-    match &cli.command {
-        Command::Create(args) => create::run(args),
-        Command::Dependency(args) => dependency::run(&cli.global, args),
-        Command::Package(args) => package::run(&cli.global, args),
-        Command::Pull(args) => pull::run(&cli.global, args),
-        Command::Repo(args) => repo::run(&cli.global, args),
-        Command::Search(args) => search::run(&cli.global, args),
-        Command::Template(args) => template::run(&cli.global, args).map_err(|e| match e {
-            CliError::Message(m) => anyhow::Error::msg(m),
-            CliError::Other(e) => e,
-        }),
-        Command::Show(cmd) => show::run(&cli.global, cmd),
-        Command::Lint(args) => lint::run(&cli.global, args),
-        Command::Get(args) => get::run(&cli.global, args),
-        Command::History(args) => history::run(&cli.global, args),
-        Command::Install(args) => install::run(&cli.global, args),
-        Command::Upgrade(args) => upgrade::run(&cli.global, args),
-        Command::List(args) => list::run(&cli.global, args),
-        Command::Rollback(args) => rollback::run(&cli.global, args),
-        Command::Status(args) => status::run(&cli.global, args),
-        Command::Test(args) => test::run(&cli.global, args),
-        Command::Uninstall(args) => uninstall::run(&cli.global, args),
+        Command::Template(args) => template::run(g, args),
+        Command::Create(args) => Ok(create::run(args)?),
+        Command::Dependency(args) => Ok(dependency::run(g, args)?),
+        Command::Package(args) => Ok(package::run(g, args)?),
+        Command::Pull(args) => Ok(pull::run(g, args)?),
+        Command::Repo(args) => Ok(repo::run(g, args)?),
+        Command::Search(args) => Ok(search::run(g, args)?),
+        Command::Show(cmd) => Ok(show::run(g, cmd)?),
+        Command::Lint(args) => Ok(lint::run(g, args)?),
+        Command::Get(args) => Ok(get::run(g, args)?),
+        Command::History(args) => Ok(history::run(g, args)?),
+        Command::Install(args) => Ok(install::run(g, args)?),
+        Command::Upgrade(args) => Ok(upgrade::run(g, args)?),
+        Command::List(args) => Ok(list::run(g, args)?),
+        Command::Rollback(args) => Ok(rollback::run(g, args)?),
+        Command::Status(args) => Ok(status::run(g, args)?),
+        Command::Test(args) => Ok(test::run(g, args)?),
+        Command::Uninstall(args) => Ok(uninstall::run(g, args)?),
         Command::Version => {
             println!("kubectl-chart {}", env!("CARGO_PKG_VERSION"));
             Ok(())
