@@ -17,6 +17,7 @@ pub mod dependencies;
 mod graph;
 pub mod options;
 pub mod schema;
+pub mod schema_fast;
 pub mod strvals;
 
 pub use coalesce::{coalesce_tables, coalesce_values, coalesce_values_ref};

@@ -136,12 +136,18 @@ pub fn values_to_json(v: &Value) -> serde_json::Value {
 fn validate_single(values: &Map, schema: &[u8]) -> Result<(), SingleError> {
     let schema: serde_json::Value =
         serde_json::from_slice(schema).map_err(|e| SingleError::Schema(format!("{e}\n")))?;
+    let instance = values_to_json(&Value::map(values.clone()));
+    // Nearly every run is valid: answered without compiling the schema
+    // when the quick check is sure (errors always come from jsonschema).
+    if super::schema_fast::certainly_valid(&schema, &instance) {
+        release((schema, instance));
+        return Ok(());
+    }
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft7)
         .should_validate_formats(true)
         .build(&schema)
         .map_err(|e| SingleError::Schema(format!("{e}\n")))?;
-    let instance = values_to_json(&Value::map(values.clone()));
     let mut list = Vec::new();
     for err in validator.iter_errors(&instance) {
         let segments: Vec<String> = err
@@ -156,16 +162,21 @@ fn validate_single(values: &Map, schema: &[u8]) -> Result<(), SingleError> {
     // run leaves it to the system; a long-lived one frees it, the schema
     // and the instance on another thread, off the render's path (when no
     // thread can be started, the closure comes back and is dropped here).
-    let garbage = (validator, schema, instance);
-    if crate::action::template::leaking() {
-        std::mem::forget(garbage);
-    } else {
-        let _ = std::thread::Builder::new().spawn(move || drop(garbage));
-    }
+    release((validator, schema, instance));
     if list.is_empty() {
         Ok(())
     } else {
         Err(SingleError::Invalid(list))
+    }
+}
+
+/// Leaves `garbage` to the system in a process that exits after the run,
+/// else frees it on another thread (or here, when none can be started).
+fn release<T: Send + 'static>(garbage: T) {
+    if crate::action::template::leaking() {
+        std::mem::forget(garbage);
+    } else {
+        let _ = std::thread::Builder::new().spawn(move || drop(garbage));
     }
 }
 
