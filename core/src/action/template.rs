@@ -468,16 +468,21 @@ fn output(
     prepared: &Prepared,
     sorted: &Sorted,
 ) -> Result<TemplateOutput, TemplateError> {
-    let crds: Vec<CrdFile> = prepared
-        .chart
-        .crds()
-        .into_iter()
-        .map(|crd| CrdFile {
-            name: crd.name,
-            filename: crd.filename,
-            data: crd.file.text().into_owned(),
-        })
-        .collect();
+    // Only --include-crds prints them (or writes them to --output-dir).
+    let crds: Vec<CrdFile> = if req.output.include_crds {
+        prepared
+            .chart
+            .crds()
+            .into_iter()
+            .map(|crd| CrdFile {
+                name: crd.name,
+                filename: crd.filename,
+                data: crd.file.shared_text(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut opts = req.output.clone();
     opts.release_name = name;
     let Some(pr) = &req.post_renderer else {

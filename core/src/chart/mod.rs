@@ -69,6 +69,22 @@ impl File {
         }
     }
 
+    /// [`from_vec`](Self::from_vec) for bytes read elsewhere: one
+    /// allocation of exactly their size.
+    pub fn from_slice(name: impl Into<String>, data: &[u8]) -> File {
+        match std::str::from_utf8(data) {
+            Ok(s) => {
+                let text: Arc<str> = Arc::from(s);
+                File {
+                    name: name.into(),
+                    data: Arc::from(text.clone()),
+                    text: Some(text),
+                }
+            }
+            Err(_) => File::new(name, data),
+        }
+    }
+
     /// The content as text (lossy for invalid UTF-8, as Go's `string(b)`
     /// keeps bytes but templates only ever see valid text in practice).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {

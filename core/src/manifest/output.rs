@@ -25,7 +25,8 @@ pub struct CrdFile {
     /// Path with the chart path in front, e.g. `mychart/charts/sub/crds/foo.yaml`
     /// (where `--output-dir` writes it).
     pub filename: String,
-    pub data: String,
+    /// The file's text, shared with the loaded chart.
+    pub data: std::sync::Arc<str>,
 }
 
 /// The `helm template` switches that shape the output.
