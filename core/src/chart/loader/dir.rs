@@ -78,9 +78,13 @@ pub fn dir_chart_files(dir: &Path) -> Result<Vec<File>, LoadError> {
         &rules,
         &mut |name, path, size| {
             buf.clear();
-            buf.reserve(usize::try_from(size).unwrap_or(0).saturating_add(1));
+            let size = size.and_then(|s| usize::try_from(s).ok()).unwrap_or(0);
+            buf.reserve(size.saturating_add(1));
             std::fs::File::open(path)
-                .and_then(|mut f| f.read_to_end(&mut buf))
+                // Through `take`: `File`'s own read_to_end first asks the size (an
+                // `fstat` and an `lseek` per file), which the reused buffer
+                // does not need.
+                .and_then(|f| f.take(u64::MAX).read_to_end(&mut buf))
                 .map_err(|e| read_error(&name, &e))?;
             let data = buf.strip_prefix(UTF8_BOM).unwrap_or(&buf);
             files.push(File::from_slice(name, data));
@@ -95,8 +99,8 @@ fn read_error(name: &str, e: &std::io::Error) -> LoadError {
     LoadError::msg(format!("error reading {name}: {}", go_io_message(e)))
 }
 
-/// Called with each file's name, path and size.
-type FileReader<'a> = dyn FnMut(String, &Path, u64) -> Result<(), LoadError> + 'a;
+/// Called with each file's name, path and size (when already known).
+type FileReader<'a> = dyn FnMut(String, &Path, Option<u64>) -> Result<(), LoadError> + 'a;
 
 fn walk(
     dir: &Path,
@@ -111,28 +115,39 @@ fn walk(
             dir.display()
         )));
     }
-    let mut names: Vec<(Vec<u8>, PathBuf)> = std::fs::read_dir(dir)
+    // The directory entry's type saves a `stat` per file; only links (and
+    // file systems that do not report types) need one.
+    let mut names: Vec<(Vec<u8>, PathBuf, Option<std::fs::FileType>)> = std::fs::read_dir(dir)
         .map_err(|e| io_error("open", dir, &e))?
         .filter_map(|e| e.ok())
-        .map(|e| (e.file_name().as_encoded_bytes().to_vec(), e.path()))
+        .map(|e| {
+            let ty = e.file_type().ok().filter(|t| !t.is_symlink());
+            (e.file_name().as_encoded_bytes().to_vec(), e.path(), ty)
+        })
         .collect();
-    names.sort();
-    for (name, path) in names {
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, path, ty) in names {
         let name = String::from_utf8_lossy(&name).into_owned();
         let n = if rel.is_empty() {
             name
         } else {
             format!("{rel}/{name}")
         };
-        // Follow symbolic links, as Helm does.
-        let meta = std::fs::metadata(&path).map_err(|e| {
-            LoadError::msg(format!(
-                "error evaluating symlink {}: {}",
-                path.display(),
-                go_io_message(&e)
-            ))
-        })?;
-        if meta.is_dir() {
+        let (ty, size) = match ty {
+            Some(ty) => (ty, None),
+            // Follow symbolic links, as Helm does.
+            None => {
+                let meta = std::fs::metadata(&path).map_err(|e| {
+                    LoadError::msg(format!(
+                        "error evaluating symlink {}: {}",
+                        path.display(),
+                        go_io_message(&e)
+                    ))
+                })?;
+                (meta.file_type(), Some(meta.len()))
+            }
+        };
+        if ty.is_dir() {
             if rules.ignore(&n, true) {
                 continue;
             }
@@ -142,13 +157,13 @@ fn walk(
         if rules.ignore(&n, false) {
             continue;
         }
-        if !meta.is_file() {
+        if !ty.is_file() {
             return Err(LoadError::msg(format!(
                 "cannot load irregular file {} as it has file mode type bits set",
                 path.display()
             )));
         }
-        read(n, &path, meta.len())?;
+        read(n, &path, size)?;
     }
     Ok(())
 }
