@@ -19,10 +19,12 @@
 //! schema's keywords are checked for their form first; a schema that is not
 //! plainly well-formed goes to `jsonschema`.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{Map, Value};
+use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
 
 /// Nesting (of schemas, references or values) beyond which the answer is
 /// "not known".
@@ -31,12 +33,19 @@ const MAX_DEPTH: usize = 256;
 /// Integers above this are not all exact as `f64`.
 const EXACT_F64: f64 = 9_007_199_254_740_992.0;
 
-/// Whether `instance` certainly meets `schema`, as `jsonschema` checks it in
-/// draft 7 with format validation on. `false` means "not known".
-pub fn certainly_valid(schema: &Value, instance: &Value) -> bool {
+/// Whether `instance` certainly meets the schema whose JSON text is
+/// `schema`, as `jsonschema` checks it in draft 7 with format validation on.
+/// `false` means "not known".
+pub fn certainly_valid(schema: &[u8], instance: &Value) -> bool {
+    // Read into a tree that borrows its strings: building serde_json's
+    // (a hashed map per object) cost more than the check.
+    let Ok(schema) = serde_json::from_slice::<Json<'_>>(schema) else {
+        return false;
+    };
+    let schema = &schema;
     let later_draft = schema
         .get("$schema")
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .is_some_and(|s| s.contains("2019-09") || s.contains("2020-12"));
     let checker = Checker {
         root: schema,
@@ -140,7 +149,7 @@ const UNSUPPORTED: [&str; 24] = [
 ];
 
 struct Checker<'a> {
-    root: &'a Value,
+    root: &'a Json<'a>,
     /// The root's `$schema` names draft 2019-09 or later.
     later_draft: bool,
     /// Patterns compiled so far (`None`: not one this check evaluates).
@@ -150,7 +159,7 @@ struct Checker<'a> {
 impl<'a> Checker<'a> {
     /// The subschema a local `$ref` (`#`, `#/definitions/x`, `#/$defs/x`)
     /// names; `None` for any other reference.
-    fn resolve(&self, reference: &str) -> Option<&'a Value> {
+    fn resolve(&self, reference: &str) -> Option<&'a Json<'a>> {
         let pointer = reference.strip_prefix('#')?;
         if pointer.is_empty() {
             return Some(self.root);
@@ -164,8 +173,8 @@ impl<'a> Checker<'a> {
             }
             let token = raw.replace("~1", "/").replace("~0", "~");
             at = match at {
-                Value::Object(m) => m.get(&token)?,
-                Value::Array(items) => {
+                Json::Object(_) => at.get(&token)?,
+                Json::Array(items) => {
                     if token.len() > 1 && token.starts_with('0') {
                         return None;
                     }
@@ -182,7 +191,7 @@ impl<'a> Checker<'a> {
     /// understands.
     fn well_formed(
         &self,
-        schema: &'a Value,
+        schema: &'a Json<'a>,
         root: bool,
         depth: usize,
         seen: &mut HashSet<usize>,
@@ -191,17 +200,18 @@ impl<'a> Checker<'a> {
             return false;
         }
         let map = match schema {
-            Value::Bool(_) => return true,
-            Value::Object(map) => map,
+            Json::Bool(_) => return true,
+            Json::Object(map) => map,
             _ => return false,
         };
         if !seen.insert(std::ptr::from_ref(schema) as usize) {
             return true;
         }
-        let sub =
-            |s: &'a Value, seen: &mut HashSet<usize>| self.well_formed(s, false, depth + 1, seen);
+        let sub = |s: &'a Json<'a>, seen: &mut HashSet<usize>| {
+            self.well_formed(s, false, depth + 1, seen)
+        };
         for (keyword, value) in map {
-            let ok = match keyword.as_str() {
+            let ok = match keyword.as_ref() {
                 // Draft 7 is forced; older drafts spell some keywords
                 // differently.
                 "$schema" => {
@@ -214,7 +224,7 @@ impl<'a> Checker<'a> {
                 // them: in a schema declaring a later draft, a `$ref` beside
                 // another assertion is left to jsonschema.
                 "$ref" => {
-                    (!self.later_draft || map.keys().all(|k| !asserts(k)))
+                    (!self.later_draft || map.iter().all(|(k, _)| !asserts(k)))
                         && match value.as_str().and_then(|r| self.resolve(r)) {
                             Some(target) => sub(target, seen),
                             None => false,
@@ -225,8 +235,8 @@ impl<'a> Checker<'a> {
                 "examples" => value.is_array(),
                 "readOnly" | "writeOnly" => value.is_boolean(),
                 "type" => match value {
-                    Value::String(t) => TYPES.contains(&t.as_str()),
-                    Value::Array(ts) => {
+                    Json::String(t) => TYPES.contains(&t.as_ref()),
+                    Json::Array(ts) => {
                         !ts.is_empty()
                             && ts.iter().enumerate().all(|(i, t)| {
                                 t.as_str().is_some_and(|t| TYPES.contains(&t))
@@ -244,13 +254,13 @@ impl<'a> Checker<'a> {
                 }),
                 "properties" | "definitions" => value
                     .as_object()
-                    .is_some_and(|m| m.values().all(|s| sub(s, seen))),
+                    .is_some_and(|m| m.iter().all(|(_, s)| sub(s, seen))),
                 "patternProperties" => value
                     .as_object()
                     .is_some_and(|m| m.iter().all(|(p, s)| plain_pattern(p) && sub(s, seen))),
                 "additionalProperties" | "not" => sub(value, seen),
                 "items" => match value {
-                    Value::Array(items) => items.iter().all(|s| sub(s, seen)),
+                    Json::Array(items) => items.iter().all(|s| sub(s, seen)),
                     _ => sub(value, seen),
                 },
                 "allOf" | "anyOf" | "oneOf" => value
@@ -260,7 +270,7 @@ impl<'a> Checker<'a> {
                     value.is_number()
                 }
                 "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties"
-                | "maxProperties" => value.is_u64(),
+                | "maxProperties" => value.as_u64().is_some(),
                 "format" => value.as_str().is_some_and(|f| FORMATS.contains(&f)),
                 "pattern" => value.as_str().is_some_and(plain_pattern),
                 k => !UNSUPPORTED.contains(&k),
@@ -273,17 +283,17 @@ impl<'a> Checker<'a> {
     }
 
     /// The verdict of `schema` on `x`.
-    fn check(&self, schema: &'a Value, x: &Value, depth: usize) -> Verdict {
+    fn check(&self, schema: &'a Json<'a>, x: &Value, depth: usize) -> Verdict {
         if depth > MAX_DEPTH {
             return Unknown;
         }
         let map = match schema {
-            Value::Bool(b) => return Verdict::from_bool(*b),
-            Value::Object(map) => map,
+            Json::Bool(b) => return Verdict::from_bool(*b),
+            Json::Object(map) => map,
             _ => return Unknown,
         };
         // Draft 7 ignores every sibling of `$ref`.
-        if let Some(reference) = map.get("$ref") {
+        if let Some(reference) = schema.get("$ref") {
             return match reference.as_str().and_then(|r| self.resolve(r)) {
                 Some(target) => self.check(target, x, depth + 1),
                 None => Unknown,
@@ -291,7 +301,7 @@ impl<'a> Checker<'a> {
         }
         let mut all = All(Valid);
         for (keyword, value) in map {
-            let v = match keyword.as_str() {
+            let v = match keyword.as_ref() {
                 "type" => self.type_matches(value, x),
                 "enum" => match value.as_array() {
                     Some(options) => any_equal(options, x),
@@ -299,10 +309,10 @@ impl<'a> Checker<'a> {
                 },
                 "const" => json_equal(value, x),
                 "properties" => match (value.as_object(), x.as_object()) {
-                    (Some(props), Some(obj)) => {
+                    (Some(_), Some(obj)) => {
                         let mut inner = All(Valid);
                         for (k, v) in obj {
-                            if let Some(s) = props.get(k)
+                            if let Some(s) = value.get(k)
                                 && !inner.add(self.check(s, v, depth + 1))
                             {
                                 break;
@@ -323,7 +333,7 @@ impl<'a> Checker<'a> {
                     (Some(_), None) => Valid,
                 },
                 "additionalProperties" => match x.as_object() {
-                    Some(obj) => self.additional(map, value, obj, depth),
+                    Some(obj) => self.additional(schema, value, obj, depth),
                     None => Valid,
                 },
                 "patternProperties" => match (value.as_object(), x.as_object()) {
@@ -378,10 +388,10 @@ impl<'a> Checker<'a> {
         all.0
     }
 
-    fn type_matches(&self, types: &Value, x: &Value) -> Verdict {
+    fn type_matches(&self, types: &Json<'_>, x: &Value) -> Verdict {
         match types {
-            Value::String(t) => is_type(t, x),
-            Value::Array(ts) => {
+            Json::String(t) => is_type(t, x),
+            Json::Array(ts) => {
                 let mut out = Invalid;
                 for t in ts {
                     match t.as_str().map(|t| is_type(t, x)) {
@@ -400,20 +410,20 @@ impl<'a> Checker<'a> {
     /// names must meet `extra`.
     fn additional(
         &self,
-        schema: &'a Map<String, Value>,
-        extra: &'a Value,
+        schema: &'a Json<'a>,
+        extra: &'a Json<'a>,
         obj: &Map<String, Value>,
         depth: usize,
     ) -> Verdict {
-        let props = schema.get("properties").and_then(Value::as_object);
-        let patterns = schema.get("patternProperties").and_then(Value::as_object);
+        let props = schema.get("properties");
+        let patterns = schema.get("patternProperties").and_then(Json::as_object);
         let mut all = All(Valid);
         for (k, v) in obj {
-            if props.is_some_and(|p| p.contains_key(k)) {
+            if props.is_some_and(|p| p.get(k).is_some()) {
                 continue;
             }
             let mut matched = false;
-            for p in patterns.into_iter().flat_map(|p| p.keys()) {
+            for (p, _) in patterns.into_iter().flatten() {
                 match self.search(p, k) {
                     Valid => matched = true,
                     Invalid => {}
@@ -434,7 +444,7 @@ impl<'a> Checker<'a> {
     /// pattern the key matches.
     fn pattern_properties(
         &self,
-        patterns: &'a Map<String, Value>,
+        patterns: &'a [(Cow<'a, str>, Json<'a>)],
         obj: &Map<String, Value>,
         depth: usize,
     ) -> Verdict {
@@ -476,12 +486,12 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn items(&self, items: &'a Value, elems: &[Value], depth: usize) -> Verdict {
+    fn items(&self, items: &'a Json<'a>, elems: &[Value], depth: usize) -> Verdict {
         let mut all = All(Valid);
         match items {
             // Positional: elements beyond the list are unconstrained (no
             // `additionalItems` gets here).
-            Value::Array(schemas) => {
+            Json::Array(schemas) => {
                 for (s, e) in schemas.iter().zip(elems) {
                     if !all.add(self.check(s, e, depth + 1)) {
                         break;
@@ -499,7 +509,7 @@ impl<'a> Checker<'a> {
         all.0
     }
 
-    fn all_of(&self, schemas: &'a Value, x: &Value, depth: usize) -> Verdict {
+    fn all_of(&self, schemas: &'a Json<'a>, x: &Value, depth: usize) -> Verdict {
         let Some(schemas) = schemas.as_array() else {
             return Unknown;
         };
@@ -512,7 +522,7 @@ impl<'a> Checker<'a> {
         all.0
     }
 
-    fn any_of(&self, schemas: &'a Value, x: &Value, depth: usize) -> Verdict {
+    fn any_of(&self, schemas: &'a Json<'a>, x: &Value, depth: usize) -> Verdict {
         let Some(schemas) = schemas.as_array() else {
             return Unknown;
         };
@@ -527,7 +537,7 @@ impl<'a> Checker<'a> {
         out
     }
 
-    fn one_of(&self, schemas: &'a Value, x: &Value, depth: usize) -> Verdict {
+    fn one_of(&self, schemas: &'a Json<'a>, x: &Value, depth: usize) -> Verdict {
         let Some(schemas) = schemas.as_array() else {
             return Unknown;
         };
@@ -574,7 +584,7 @@ fn exact(n: &serde_json::Number) -> Option<f64> {
     f.is_finite().then_some(f)
 }
 
-fn compare(x: &Value, limit: &Value, ok: impl Fn(std::cmp::Ordering) -> bool) -> Verdict {
+fn compare(x: &Value, limit: &Json<'_>, ok: impl Fn(std::cmp::Ordering) -> bool) -> Verdict {
     let Value::Number(n) = x else {
         return Valid;
     };
@@ -589,7 +599,7 @@ fn compare(x: &Value, limit: &Value, ok: impl Fn(std::cmp::Ordering) -> bool) ->
 
 /// A size limit (`minLength`…): `len` is `None` when the keyword does not
 /// apply to the value's type.
-fn limit(len: Option<usize>, limit: &Value, at_least: bool) -> Verdict {
+fn limit(len: Option<usize>, limit: &Json<'_>, at_least: bool) -> Verdict {
     let Some(len) = len else {
         return Valid;
     };
@@ -600,7 +610,7 @@ fn limit(len: Option<usize>, limit: &Value, at_least: bool) -> Verdict {
     Verdict::from_bool(if at_least { len >= l } else { len <= l })
 }
 
-fn any_equal(options: &[Value], x: &Value) -> Verdict {
+fn any_equal(options: &[Json<'_>], x: &Value) -> Verdict {
     let mut out = Invalid;
     for o in options {
         match json_equal(o, x) {
@@ -612,11 +622,14 @@ fn any_equal(options: &[Value], x: &Value) -> Verdict {
     out
 }
 
-/// JSON equality (`1` equals `1.0`); `Unknown` for numbers that are not
-/// exact as `f64`.
-fn json_equal(a: &Value, b: &Value) -> Verdict {
+/// JSON equality (`1` equals `1.0`) of a schema's value and an instance;
+/// `Unknown` for numbers that are not exact as `f64`.
+fn json_equal(a: &Json<'_>, b: &Value) -> Verdict {
     match (a, b) {
-        (Value::Number(a), Value::Number(b)) => {
+        (Json::Null, Value::Null) => Valid,
+        (Json::Bool(a), Value::Bool(b)) => Verdict::from_bool(a == b),
+        (Json::String(a), Value::String(b)) => Verdict::from_bool(a == b),
+        (Json::Number(a), Value::Number(b)) => {
             if let (Some(a), Some(b)) = (a.as_i64(), b.as_i64()) {
                 return Verdict::from_bool(a == b);
             }
@@ -625,7 +638,7 @@ fn json_equal(a: &Value, b: &Value) -> Verdict {
                 _ => Unknown,
             }
         }
-        (Value::Array(a), Value::Array(b)) => {
+        (Json::Array(a), Value::Array(b)) => {
             if a.len() != b.len() {
                 return Invalid;
             }
@@ -637,13 +650,13 @@ fn json_equal(a: &Value, b: &Value) -> Verdict {
             }
             all.0
         }
-        (Value::Object(a), Value::Object(b)) => {
+        (Json::Object(a), Value::Object(b)) => {
             if a.len() != b.len() {
                 return Invalid;
             }
             let mut all = All(Valid);
             for (k, va) in a {
-                let v = match b.get(k) {
+                let v = match b.get(k.as_ref()) {
                     Some(vb) => json_equal(va, vb),
                     None => Invalid,
                 };
@@ -653,7 +666,7 @@ fn json_equal(a: &Value, b: &Value) -> Verdict {
             }
             all.0
         }
-        _ => Verdict::from_bool(a == b),
+        _ => Invalid,
     }
 }
 
@@ -699,4 +712,177 @@ fn plain_pattern(p: &str) -> bool {
         && !p.contains("(?")
         && !p.contains("[[")
         && regex_syntax::Parser::new().parse(p).is_ok()
+}
+
+/// A JSON document as the check reads it: strings borrowed from the text
+/// where they have no escapes, object members in order. An object with a
+/// repeated key is refused (serde_json keeps the last, which the check
+/// would have to mimic).
+#[derive(Debug, PartialEq)]
+enum Json<'a> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    Object(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+impl<'a> Json<'a> {
+    fn get(&self, key: &str) -> Option<&Json<'a>> {
+        match self {
+            Json::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn as_array(&self) -> Option<&[Json<'a>]> {
+        match self {
+            Json::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    fn as_object(&self) -> Option<&[(Cow<'a, str>, Json<'a>)]> {
+        match self {
+            Json::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    fn as_number(&self) -> Option<&Number> {
+        match self {
+            Json::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn as_u64(&self) -> Option<u64> {
+        self.as_number().and_then(Number::as_u64)
+    }
+
+    fn is_string(&self) -> bool {
+        matches!(self, Json::String(_))
+    }
+
+    fn is_number(&self) -> bool {
+        matches!(self, Json::Number(_))
+    }
+
+    fn is_boolean(&self) -> bool {
+        matches!(self, Json::Bool(_))
+    }
+
+    fn is_array(&self) -> bool {
+        matches!(self, Json::Array(_))
+    }
+}
+
+impl<'de> Deserialize<'de> for Json<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_unit<E>(self) -> Result<Json<'de>, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Json<'de>, E> {
+        Ok(Json::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(v.into()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Json<'de>, E> {
+        Number::from_f64(v)
+            .map(Json::Number)
+            .ok_or_else(|| E::custom("not a finite number"))
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Owned(v)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
+        let mut members: Vec<(Cow<'de, str>, Json<'de>)> = Vec::new();
+        while let Some(Key(k)) = map.next_key()? {
+            members.push((k, map.next_value()?));
+        }
+        let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_ref()).collect();
+        keys.sort_unstable();
+        if keys.windows(2).any(|w| w[0] == w[1]) {
+            return Err(A::Error::custom("repeated key"));
+        }
+        Ok(Json::Object(members))
+    }
+}
+
+/// An object key, borrowed when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v)))
+    }
 }
