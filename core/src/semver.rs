@@ -109,19 +109,29 @@ fn validate_metadata(m: &str) -> Result<(), SemverError> {
 impl Version {
     /// Masterminds `NewVersion`: lenient (`v` prefix, missing minor/patch).
     pub fn parse(s: &str) -> Result<Version, SemverError> {
-        let caps = VERSION.captures(s).ok_or(SemverError::InvalidSemVer)?;
-        let group = |i: usize| caps.get(i).map_or("", |m| m.as_str());
-        let major = parse_segment(group(1))?;
-        let minor = match group(2) {
+        // The hand matcher gives the pattern's groups; the compiled pattern
+        // (a sizeable part of a small chart's run) is left for what it
+        // refuses, which the pattern refuses too.
+        let groups = match split_version(s, |c| c.is_ascii_digit()) {
+            Some([major, minor, patch, _, pre, metadata]) => [major, minor, patch, pre, metadata],
+            None => {
+                let caps = VERSION.captures(s).ok_or(SemverError::InvalidSemVer)?;
+                let group = |i: usize| caps.get(i).map_or("", |m| m.as_str());
+                [group(1), group(2), group(3), group(5), group(8)]
+            }
+        };
+        let [major, minor, patch, pre, metadata] = groups;
+        let major = parse_segment(major)?;
+        let minor = match minor {
             "" => 0,
             m => parse_segment(m.trim_start_matches('.'))?,
         };
-        let patch = match group(3) {
+        let patch = match patch {
             "" => 0,
             p => parse_segment(p.trim_start_matches('.'))?,
         };
-        let pre = group(5).to_string();
-        let metadata = group(8).to_string();
+        let pre = pre.to_string();
+        let metadata = metadata.to_string();
         if !pre.is_empty() {
             validate_prerelease(&pre)?;
         }
@@ -296,9 +306,20 @@ impl Constraint {
             .captures(c)
             .ok_or_else(|| SemverError::ImproperConstraint(c.to_string()))?;
         let group = |i: usize| caps.get(i).map_or("", |m| m.as_str());
-        let op_text = group(1).to_string();
-        let orig = group(2).to_string();
-        let (maj, min, pat, pre) = (group(3), group(4), group(5), group(6));
+        Constraint::from_groups(group(1), group(2), group(3), group(4), group(5), group(6))
+    }
+
+    /// A comparison from the constraint pattern's groups: operator, version
+    /// text, major, `.minor`, `.patch`, `-prerelease`.
+    fn from_groups(
+        op_text: &str,
+        orig: &str,
+        maj: &str,
+        min: &str,
+        pat: &str,
+        pre: &str,
+    ) -> Result<Constraint, SemverError> {
+        let (op_text, orig) = (op_text.to_string(), orig.to_string());
         let (mut minor_dirty, mut patch_dirty, mut dirty) = (false, false, false);
         let ver = if is_x(maj) || maj.is_empty() {
             dirty = true;
@@ -502,6 +523,102 @@ impl Constraint {
     }
 }
 
+/// The groups of an anchored match of `v?(N)(\.N)?(\.N)?(-(PRE))?(\+(META))?`
+/// (N: one or more characters of `segment`): major, `.minor`, `.patch`,
+/// `-prerelease`, `prerelease`, `metadata` — what the `VERSION` and
+/// constraint patterns capture, without running a regex. `None` when the
+/// pattern does not match the whole text.
+fn split_version(s: &str, segment: fn(u8) -> bool) -> Option<[&str; 6]> {
+    let b = s.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'v'));
+    let run = |from: usize, ok: &dyn Fn(u8) -> bool| {
+        from + b[from..].iter().take_while(|&&c| ok(c)).count()
+    };
+    // Major, then up to two `.N`.
+    let major_end = run(i, &|c| segment(c));
+    if major_end == i {
+        return None;
+    }
+    let major = &s[i..major_end];
+    i = major_end;
+    let mut dotted = ["", ""];
+    for part in dotted.iter_mut() {
+        if b.get(i) != Some(&b'.') {
+            break;
+        }
+        let end = run(i + 1, &|c| segment(c));
+        if end == i + 1 {
+            return None;
+        }
+        *part = &s[i..end];
+        i = end;
+    }
+    // Dot-separated identifiers of [0-9A-Za-z-], none empty.
+    let idents = |from: usize| -> Option<usize> {
+        let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
+        let mut at = from;
+        loop {
+            let end = run(at, &ident);
+            if end == at {
+                return None;
+            }
+            at = end;
+            if b.get(at) == Some(&b'.') {
+                at += 1;
+            } else {
+                return Some(at);
+            }
+        }
+    };
+    let (mut pre_group, mut pre) = ("", "");
+    if b.get(i) == Some(&b'-') {
+        let end = idents(i + 1)?;
+        pre_group = &s[i..end];
+        pre = &s[i + 1..end];
+        i = end;
+    }
+    let mut meta = "";
+    if b.get(i) == Some(&b'+') {
+        let end = idents(i + 1)?;
+        meta = &s[i + 1..end];
+        i = end;
+    }
+    (i == b.len()).then_some([major, dotted[0], dotted[1], pre_group, pre, meta])
+}
+
+/// Masterminds' comparison operators, longest spelling first where one is a
+/// prefix of another.
+const OP_TEXTS: [&str; 12] = [
+    "!=", ">=", "=>", "<=", "=<", "~>", "=", ">", "<", "~", "^", "",
+];
+
+/// [`Constraints::parse`] for the common one-comparison form with no
+/// spaces, commas or `|` (`>=1.21.0-0`, `2.x.x`, `^1.2`): the operator is
+/// the text before the version (a version cannot start with an operator
+/// character), and the patterns would match the whole text once, so the
+/// comparison is built from the same groups without compiling them.
+/// `None` for anything else.
+fn parse_simple_constraint(s: &str) -> Option<Result<Constraints, SemverError>> {
+    if s.bytes()
+        .any(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b',' | b'|'))
+    {
+        return None;
+    }
+    let op_len = s.bytes().take_while(|c| b"=!<>~^".contains(c)).count();
+    let (op_text, orig) = s.split_at(op_len);
+    if !OP_TEXTS.contains(&op_text) {
+        return None;
+    }
+    let [maj, min, pat, pre, _, _] = split_version(orig, |c| {
+        c.is_ascii_digit() || matches!(c, b'x' | b'X' | b'*')
+    })?;
+    Some(
+        Constraint::from_groups(op_text, orig, maj, min, pat, pre).map(|c| Constraints {
+            any_of: vec![vec![c]],
+        }),
+    )
+}
+
 /// `a, b || c d`: a disjunction of conjunctions of comparisons.
 #[derive(Clone, Debug)]
 pub struct Constraints {
@@ -524,6 +641,14 @@ fn rewrite_ranges(s: &str) -> String {
 impl Constraints {
     /// Masterminds `NewConstraint`.
     pub fn parse(s: &str) -> Result<Constraints, SemverError> {
+        if let Some(simple) = parse_simple_constraint(s) {
+            return simple;
+        }
+        Constraints::parse_with_patterns(s)
+    }
+
+    /// Masterminds' parse, pattern by pattern.
+    fn parse_with_patterns(s: &str) -> Result<Constraints, SemverError> {
         let rewritten = rewrite_ranges(s);
         let mut any_of = Vec::new();
         for part in rewritten.split("||") {
@@ -599,6 +724,76 @@ impl fmt::Display for Constraints {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    /// The hand-matched paths give what the patterns give, on strings
+    /// built from the characters that matter (and some that do not).
+    #[test]
+    fn hand_matching_agrees_with_the_patterns() {
+        const PIECES: [&str; 24] = [
+            "1",
+            "0",
+            "12",
+            "01",
+            ".",
+            ".",
+            "x",
+            "X",
+            "*",
+            "v",
+            "-",
+            "+",
+            "rc",
+            "a",
+            "=",
+            ">",
+            "<",
+            "~",
+            "^",
+            "!",
+            " ",
+            ",",
+            "|",
+            "99999999999999999999",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let (mut simple, mut versions) = (0, 0);
+        for _ in 0..200_000 {
+            let len = 1 + next(9);
+            let s: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+            let want = VERSION.captures(&s).map(|caps| {
+                let group = |i: usize| caps.get(i).map_or("", |m| m.as_str());
+                [group(1), group(2), group(3), group(4), group(5), group(8)]
+            });
+            let got = split_version(&s, |c| c.is_ascii_digit());
+            assert_eq!(got, want, "version {s:?}");
+            versions += usize::from(got.is_some());
+            if let Some(fast) = parse_simple_constraint(&s) {
+                simple += 1;
+                let slow = Constraints::parse_with_patterns(&s);
+                assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "constraint {s:?}");
+            }
+        }
+        assert!(simple > 10_000 && versions > 1_000, "{simple} {versions}");
+        for s in [
+            ">=1.21.0-0",
+            "2.x.x",
+            "^1.2.3",
+            "~> 1.2",
+            "1.2.3",
+            "=v1",
+            "<=2.0.0-rc.1+b",
+        ] {
+            let fast = Constraints::parse(s);
+            let slow = Constraints::parse_with_patterns(s);
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{s}");
+        }
+    }
 
     fn check(c: &str, v: &str) -> bool {
         let c = Constraints::parse(c).unwrap();
