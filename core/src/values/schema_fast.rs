@@ -6,10 +6,12 @@
 //! is valid and touches a small part of the schema. This walks the values
 //! alongside the schema instead. It knows a subset of draft 7 (types,
 //! properties, required, additionalProperties, items, enum, const, numeric,
-//! length and size limits, allOf/anyOf/oneOf/not and local `$ref`s) and says
-//! either "valid" or "not known"; anything else — an error, a keyword it
-//! does not evaluate (`format`, `pattern` on a string, `if`, `uniqueItems`…),
-//! a remote or anchored `$ref`, a nested `$schema` or `$id`, numbers beyond
+//! length and size limits, allOf/anyOf/oneOf/not, local `$ref`s, and
+//! `pattern`/`patternProperties` written in plain ASCII without escapes,
+//! where Rust's regex and ECMA-262's agree) and says either "valid" or "not
+//! known"; anything else — an error, a keyword it does not evaluate
+//! (`format` on a string, `if`, `uniqueItems`…), any other pattern, a
+//! remote or anchored `$ref`, a nested `$schema` or `$id`, numbers beyond
 //! 2⁵³ — is "not known", and `jsonschema` then compiles the schema, validates
 //! and words the errors as before. So it never decides that values are
 //! wrong, and it only says "valid" where `jsonschema` would too.
