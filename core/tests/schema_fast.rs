@@ -14,7 +14,7 @@
 mod shared_support;
 
 use serde_json::{Value, json};
-use shared_support::shared_dir;
+use shared_support::{Rng, missing, shared_dir};
 
 use chart_core::chart::{self, Chart};
 use chart_core::template::{Map, Value as TValue};
@@ -55,39 +55,13 @@ fn runs() -> usize {
         .unwrap_or(60)
 }
 
-/// A small deterministic generator (xorshift), seeded by `SF_SEED`.
-struct Rng(u64);
-
-impl Rng {
-    fn new(salt: u64) -> Rng {
-        let seed = std::env::var("SF_SEED")
-            .ok()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0x5eed_0f5c_4e7a_1100_u64);
-        Rng((seed ^ salt.wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
-
-fn missing(what: &str, n: usize) {
-    eprintln!(
-        "\n!!! {what}: shared folder not found: {n} case(s) NOT RUN — not counted as passed\n"
-    );
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "shared folder required in CI"
-    );
+/// The generator, seeded by `SF_SEED`.
+fn rng(salt: u64) -> Rng {
+    let seed = std::env::var("SF_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0x5eed_0f5c_4e7a_1100_u64);
+    Rng((seed ^ salt.wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1)
 }
 
 /// Each (chart name, schema, values) `validate_against_schema` would check.
@@ -235,7 +209,7 @@ fn corpus_schemas_with_each_cases_values_and_damaged_copies() {
     };
     let (mut inputs, mut accepted, mut valid) = (0, 0, 0);
     let (mut damaged, mut damaged_accepted) = (0, 0);
-    let mut rng = Rng::new(1);
+    let mut rng = rng(1);
     for case in cases.iter() {
         let id = text(case.get("id"));
         let chart_dir = text(case.get("chart"));
@@ -542,7 +516,7 @@ fn random_schema(rng: &mut Rng, depth: usize, defs: &[&str]) -> Value {
 
 #[test]
 fn generated_schemas_and_values() {
-    let mut rng = Rng::new(2);
+    let mut rng = rng(2);
     let n = runs() * 100;
     let (mut accepted, mut total) = (0, 0);
     for i in 0..n {

@@ -7,22 +7,12 @@ mod shared_support;
 
 use std::path::Path;
 
-use shared_support::shared_dir;
+use shared_support::{missing, shared_dir};
 
 use chart_core::chart;
 use chart_core::values::{
     ValueOptions, dependencies::process_and_coalesce, validate_against_schema,
 };
-
-fn missing(what: &str, n: usize) {
-    eprintln!(
-        "\n!!! {what}: shared folder not found: {n} case(s) NOT RUN — not counted as passed\n"
-    );
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "shared folder required in CI"
-    );
-}
 
 /// Helm's stderr without `Error: ` and the final newline it adds.
 fn helm_error(corpus: &Path, case: &str) -> String {

@@ -16,7 +16,7 @@ use std::path::Path;
 use chart_core::manifest::split_manifests;
 use chart_core::yaml::fast::{Spanned, scan};
 use saphyr_parser::Parser;
-use shared_support::shared_dir;
+use shared_support::{Rng, shared_dir};
 
 /// saphyr's events with byte spans, or its error's char index.
 fn saphyr_events(text: &str) -> Result<Vec<Spanned<'_>>, usize> {
@@ -136,21 +136,6 @@ fn agrees_with_saphyr_on_the_corpus() {
         "{values_taken} of {values} values.yaml"
     );
     assert!(taken * 10 >= texts.len() * 8, "{taken} of {}", texts.len());
-}
-
-/// A small deterministic generator (xorshift), so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// `text` with one random edit: a character inserted, deleted or replaced

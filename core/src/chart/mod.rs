@@ -56,17 +56,8 @@ impl File {
     /// A file from freshly read bytes: valid UTF-8 is kept once, as text
     /// and bytes over the same allocation.
     pub fn from_vec(name: impl Into<String>, data: Vec<u8>) -> File {
-        match String::from_utf8(data) {
-            Ok(s) => {
-                let text: Arc<str> = Arc::from(s);
-                File {
-                    name: name.into(),
-                    data: Arc::from(text.clone()),
-                    text: Some(text),
-                }
-            }
-            Err(e) => File::new(name, e.into_bytes()),
-        }
+        // Moving the bytes into the shared allocation copies them anyway.
+        File::from_slice(name, &data)
     }
 
     /// [`from_vec`](Self::from_vec) for bytes read elsewhere: one
