@@ -177,12 +177,7 @@ impl LiveChart {
     ) {
         let disk = self.disk.get_or_insert_with(|| {
             dir_files(&self.dir)
-                .map(|files| {
-                    files
-                        .into_iter()
-                        .map(|f| (f.name, Arc::from(f.data)))
-                        .collect()
-                })
+                .map(|files| files.into_iter().map(|f| (f.name, f.data)).collect())
                 .map_err(|e| e.to_string())
         });
         let disk = match disk {

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{BufferedFile, LoadError, go_io_message, io_error};
+use super::{LoadError, go_io_message, io_error};
 use crate::chart::File;
 use crate::chart::helmignore::Rules;
 
@@ -43,70 +43,24 @@ fn open_dir(dir: &Path) -> Result<(PathBuf, Rules), LoadError> {
     Ok((top, rules))
 }
 
-/// The files of a chart directory, names relative to it with `/`.
-pub fn dir_files(dir: &Path) -> Result<Vec<BufferedFile>, LoadError> {
+/// The files of a chart directory, names relative to it with `/`. Each file
+/// is read into one reused buffer and copied once into its shared
+/// allocation: reading into a fresh buffer per file and then copying touched
+/// every page of a chart twice (megabytes for charts with CRDs, where fresh
+/// pages are most of the cost).
+pub fn dir_files(dir: &Path) -> Result<Vec<File>, LoadError> {
     let (top, rules) = open_dir(dir)?;
     let mut files = Vec::new();
-    walk(
-        &top,
-        "",
-        &rules,
-        &mut |name, path, _| {
-            let mut data = std::fs::read(path).map_err(|e| read_error(&name, &e))?;
-            if data.starts_with(UTF8_BOM) {
-                data.drain(..UTF8_BOM.len());
-            }
-            files.push(BufferedFile { name, data });
-            Ok(())
-        },
-        0,
-    )?;
+    walk(&top, "", &rules, &mut files, &mut Vec::new(), 0)?;
     Ok(files)
 }
-
-/// [`dir_files`] as chart [`File`]s. Each file is read into one reused
-/// buffer and copied once into its shared allocation: reading into a fresh
-/// buffer per file and then copying touched every page of a chart twice
-/// (megabytes for charts with CRDs, where fresh pages are most of the cost).
-pub fn dir_chart_files(dir: &Path) -> Result<Vec<File>, LoadError> {
-    let (top, rules) = open_dir(dir)?;
-    let mut files = Vec::new();
-    let mut buf = Vec::new();
-    walk(
-        &top,
-        "",
-        &rules,
-        &mut |name, path, size| {
-            buf.clear();
-            let size = size.and_then(|s| usize::try_from(s).ok()).unwrap_or(0);
-            buf.reserve(size.saturating_add(1));
-            std::fs::File::open(path)
-                // Through `take`: `File`'s own read_to_end first asks the size (an
-                // `fstat` and an `lseek` per file), which the reused buffer
-                // does not need.
-                .and_then(|f| f.take(u64::MAX).read_to_end(&mut buf))
-                .map_err(|e| read_error(&name, &e))?;
-            let data = buf.strip_prefix(UTF8_BOM).unwrap_or(&buf);
-            files.push(File::from_slice(name, data));
-            Ok(())
-        },
-        0,
-    )?;
-    Ok(files)
-}
-
-fn read_error(name: &str, e: &std::io::Error) -> LoadError {
-    LoadError::msg(format!("error reading {name}: {}", go_io_message(e)))
-}
-
-/// Called with each file's name, path and size (when already known).
-type FileReader<'a> = dyn FnMut(String, &Path, Option<u64>) -> Result<(), LoadError> + 'a;
 
 fn walk(
     dir: &Path,
     rel: &str,
     rules: &Rules,
-    read: &mut FileReader<'_>,
+    out: &mut Vec<File>,
+    buf: &mut Vec<u8>,
     depth: usize,
 ) -> Result<(), LoadError> {
     if depth > MAX_DEPTH {
@@ -133,8 +87,8 @@ fn walk(
         } else {
             format!("{rel}/{name}")
         };
-        let (ty, size) = match ty {
-            Some(ty) => (ty, None),
+        let ty = match ty {
+            Some(ty) => ty,
             // Follow symbolic links, as Helm does.
             None => {
                 let meta = std::fs::metadata(&path).map_err(|e| {
@@ -144,14 +98,14 @@ fn walk(
                         go_io_message(&e)
                     ))
                 })?;
-                (meta.file_type(), Some(meta.len()))
+                meta.file_type()
             }
         };
         if ty.is_dir() {
             if rules.ignore(&n, true) {
                 continue;
             }
-            walk(&path, &n, rules, read, depth + 1)?;
+            walk(&path, &n, rules, out, buf, depth + 1)?;
             continue;
         }
         if rules.ignore(&n, false) {
@@ -163,7 +117,15 @@ fn walk(
                 path.display()
             )));
         }
-        read(n, &path, size)?;
+        buf.clear();
+        std::fs::File::open(&path)
+            // Through `take`: `File`'s own read_to_end first asks the size (an
+            // `fstat` and an `lseek` per file), which the reused buffer does
+            // not need.
+            .and_then(|f| f.take(u64::MAX).read_to_end(buf))
+            .map_err(|e| LoadError::msg(format!("error reading {n}: {}", go_io_message(&e))))?;
+        let data = buf.strip_prefix(UTF8_BOM).unwrap_or(buf);
+        out.push(File::from_slice(n, data));
     }
     Ok(())
 }

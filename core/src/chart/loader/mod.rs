@@ -7,7 +7,6 @@ mod dir;
 use std::path::Path;
 
 pub use archive::{MAX_DECOMPRESSED_CHART_SIZE, MAX_DECOMPRESSED_FILE_SIZE, archive_files};
-use dir::dir_chart_files;
 pub use dir::dir_files;
 
 use super::godecode::DecodeError;
@@ -93,7 +92,7 @@ pub fn load_with(path: impl AsRef<Path>, sink: &mut TemplateSink<'_>) -> Result<
     let path = path.as_ref();
     let meta = std::fs::metadata(path).map_err(|e| io_error("stat", path, &e))?;
     if meta.is_dir() {
-        load_shared(dir_chart_files(path)?, None, sink)
+        load_shared(dir_files(path)?, None, sink)
     } else {
         load_file_with(path, sink)
     }
@@ -101,7 +100,7 @@ pub fn load_with(path: impl AsRef<Path>, sink: &mut TemplateSink<'_>) -> Result<
 
 /// Loads a chart directory, honouring its `.helmignore`.
 pub fn load_dir(path: impl AsRef<Path>) -> Result<Chart, LoadError> {
-    load_shared(dir_chart_files(path.as_ref())?, None, &mut |_, _, _| {})
+    load_shared(dir_files(path.as_ref())?, None, &mut |_, _, _| {})
 }
 
 /// Loads a `.tgz` chart archive from disk.
