@@ -4,7 +4,9 @@
 //!
 //! Boolean flags accept `--flag`, `--flag=true` and `--flag=false` like pflag.
 
-use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
+
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -19,6 +21,49 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the command line. Most runs name their command first
+    /// (`kubectl chart template …`): those are parsed against a root that
+    /// holds only that command, because clap copies every global flag into
+    /// every subcommand of the root it parses with, and with nineteen
+    /// commands that copying (and freeing it again) cost as much as the rest
+    /// of parsing. Anything that root cannot parse (global flags before the
+    /// command, `--help`, typos, bad values) is parsed again with the whole
+    /// command tree, so help, suggestions and errors are the complete ones.
+    pub fn parse_args(argv: Vec<OsString>) -> Result<Cli, clap::Error> {
+        if let Some(cli) = Cli::parse_with_one_command(&argv) {
+            return Ok(cli);
+        }
+        Cli::try_parse_from(argv)
+    }
+
+    fn parse_with_one_command(argv: &[OsString]) -> Option<Cli> {
+        let name = argv.get(1)?.to_str()?;
+        if name.starts_with('-') {
+            return None;
+        }
+        // The commands alone (no global flags yet); each is a shell that
+        // builds its own flags only when parsed.
+        let all = <Command as Subcommand>::augment_subcommands(clap::Command::new("kubectl-chart"));
+        let sub = all.find_subcommand(name)?.clone();
+        let root = clap::Command::new("kubectl-chart")
+            .bin_name("kubectl chart")
+            .disable_help_subcommand(true)
+            .subcommand_required(true);
+        let mut root = GlobalArgs::augment_args(root).subcommand(sub);
+        let parsed = root.try_get_matches_from_mut(argv).ok().and_then(|mut m| {
+            let cli = Cli::from_arg_matches_mut(&mut m).ok();
+            // The process ends after one command: freeing clap's tree
+            // would only cost time.
+            std::mem::forget(m);
+            cli
+        });
+        std::mem::forget(root);
+        std::mem::forget(all);
+        parsed
+    }
 }
 
 // Helm's persistent flags (`helm --help`, "Global Flags").
@@ -319,5 +364,102 @@ impl InstallFlags {
             settings: global.repo_settings(),
             dependency_update: self.dependency_update,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(line: &str) -> Vec<OsString> {
+        std::iter::once("kubectl-chart")
+            .chain(line.split_whitespace())
+            .map(OsString::from)
+            .collect()
+    }
+
+    /// The one-command root must read every line exactly as the whole tree
+    /// does, and leave to the whole tree whatever it cannot read.
+    #[test]
+    fn one_command_root_parses_as_the_whole_tree() {
+        let lines = [
+            "template",
+            "template mychart ./chart",
+            "template ./chart --namespace ns --kube-version 1.29.0 -f a.yaml,b.yaml --values c.yaml",
+            "template r ./chart --set a=1 --set-string b=2 --set-json c={} --set-file d=f --show-only templates/x.yaml -s y",
+            "template r ./chart --include-crds --skip-tests=false --is-upgrade --api-versions v1 -a apps/v1 --debug",
+            "template r ./chart --output-dir out --release-name --name-template x -g --validate --burst-limit 7",
+            "template r ./chart -n other --kubeconfig k --kube-context c --kube-token t --kube-insecure-skip-tls-verify",
+            "install r ./chart --wait --timeout 2m --atomic --create-namespace -n x",
+            "upgrade r ./chart --install --reuse-values --reset-values --history-max 3",
+            "rollback r 2 --force --cleanup-on-fail",
+            "uninstall r --keep-history",
+            "un r",
+            "delete r",
+            "ls -a --all-namespaces -o json",
+            "list --filter x -q --max 3",
+            "history r -o yaml",
+            "hist r",
+            "status r --revision 2 --show-desc",
+            "get values r --all",
+            "get manifest r --revision 1",
+            "show values ./chart",
+            "inspect chart ./chart --version 1.2.3",
+            "show all ./chart --devel",
+            "create mychart",
+            "create mychart -p starter",
+            "lint a b --strict --with-subcharts --values v.yaml",
+            "package ./chart -d out --version 1.0.0 --app-version 2",
+            "dependency update ./chart --skip-refresh",
+            "dep build ./chart",
+            "dependencies list ./chart",
+            "repo add name https://example.com --username u --password p",
+            "repo update",
+            "repo list -o json",
+            "search repo nginx --versions --devel",
+            "pull repo/chart --untar --untardir d",
+            "fetch repo/chart --version 1",
+            "test r --logs --filter name=x",
+            "version",
+            // What the one-command root cannot read; the whole tree decides.
+            "-n ns template r ./chart",
+            "--debug list",
+            "template --help",
+            "template r ./chart --bogus",
+            "template r ./chart --set",
+            "templat r ./chart",
+            "show",
+            "show nothing ./chart",
+            "",
+        ];
+        let mut both = 0;
+        for line in lines {
+            let fast = Cli::parse_with_one_command(&argv(line));
+            let full = Cli::try_parse_from(argv(line));
+            match (&fast, &full) {
+                (Some(f), Ok(w)) => {
+                    assert_eq!(format!("{f:?}"), format!("{w:?}"), "{line}");
+                    both += 1;
+                }
+                (Some(f), Err(e)) => panic!("{line}: one-command root gave {f:?}, whole tree: {e}"),
+                (None, _) => {}
+            }
+            assert_eq!(
+                format!("{:?}", Cli::parse_args(argv(line)).map_err(|e| e.kind())),
+                format!("{:?}", full.map_err(|e| e.kind())),
+                "{line}"
+            );
+        }
+        // Every valid line above with the command first took the short path.
+        assert_eq!(both, 38);
+        // The common lines do take the one-command path.
+        for line in [
+            "template r ./chart -n x",
+            "install r ./chart",
+            "ls",
+            "show values ./c",
+        ] {
+            assert!(Cli::parse_with_one_command(&argv(line)).is_some(), "{line}");
+        }
     }
 }
