@@ -216,10 +216,11 @@ pub enum Arg {
     Nil(Span),
     Bool(Span, bool),
     Number(Box<NumberNode>),
-    /// `quoted` is the literal as written, `value` the unquoted text.
+    /// `value` is the unquoted text; `quoted` the literal as written when
+    /// that is not simply `value` in double quotes (escapes, raw strings).
     String {
         span: Span,
-        quoted: Str,
+        quoted: Option<Str>,
         value: Str,
     },
     Pipe(Box<Pipe>),
@@ -347,7 +348,10 @@ impl fmt::Display for Arg {
             Arg::Nil(_) => f.write_str("nil"),
             Arg::Bool(_, b) => write!(f, "{b}"),
             Arg::Number(n) => f.write_str(&n.text),
-            Arg::String { quoted, .. } => f.write_str(quoted),
+            Arg::String {
+                quoted: Some(q), ..
+            } => f.write_str(q),
+            Arg::String { value, .. } => write!(f, "\"{value}\""),
             Arg::Pipe(p) => write!(f, "{p}"),
         }
     }

@@ -133,6 +133,13 @@ pub struct Lexed {
 /// Lexes `src`. `break_continue` is false when a function named `break`
 /// exists, as in Go (the words then lex as identifiers).
 pub fn lex(src: &str, delims: &Delims, break_continue: bool) -> Lexed {
+    lex_into(src, delims, break_continue, Vec::new())
+}
+
+/// [`lex`] into `tokens` (cleared first): a caller lexing many texts hands
+/// back the previous stream's buffer instead of growing a new one each time.
+pub fn lex_into(src: &str, delims: &Delims, break_continue: bool, mut tokens: Vec<Token>) -> Lexed {
+    tokens.clear();
     let mut l = Lexer {
         src,
         bytes: src.as_bytes(),
@@ -143,7 +150,10 @@ pub fn lex(src: &str, delims: &Delims, break_continue: bool) -> Lexed {
         start: 0,
         paren_depth: 0,
         break_continue,
-        out: Lexed::default(),
+        out: Lexed {
+            tokens,
+            error: None,
+        },
     };
     l.run();
     l.out
@@ -169,6 +179,18 @@ pub(crate) fn fmt_rune_u(c: char) -> String {
         code
     }
 }
+
+/// ASCII letters, digits and `_`: names are most of an action's bytes.
+static WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
 
 struct Lexer<'a> {
     src: &'a str,
@@ -456,7 +478,7 @@ impl<'a> Lexer<'a> {
     /// nearly all of it, without decoding characters.
     fn skip_alnum(&mut self) {
         while let Some(&b) = self.bytes.get(self.pos) {
-            if b.is_ascii_alphanumeric() || b == b'_' {
+            if WORD_BYTE[b as usize] {
                 self.pos += 1;
             } else if b.is_ascii() {
                 break;

@@ -33,6 +33,12 @@ pub struct Parsed {
 #[derive(Debug, Default)]
 pub struct Interner {
     strings: foldhash::HashSet<Str>,
+    /// Buffers one text's parse leaves empty for the next text's: growing
+    /// them afresh for every file cost more than the interning.
+    tokens: Vec<Token>,
+    nodes: Vec<Node>,
+    cmds: Vec<Command>,
+    args: Vec<Arg>,
 }
 
 impl Interner {
@@ -67,7 +73,11 @@ pub fn parse_interned(
     interner: &mut Interner,
 ) -> Parsed {
     let text = source.text.clone();
-    let lexed = lexer::lex(&text, delims, !has_function("break"));
+    let tokens = std::mem::take(&mut interner.tokens);
+    let lexed = lexer::lex_into(&text, delims, !has_function("break"), tokens);
+    let node_stack = std::mem::take(&mut interner.nodes);
+    let cmd_stack = std::mem::take(&mut interner.cmds);
+    let arg_stack = std::mem::take(&mut interner.args);
     let mut p = Parser {
         src: &text,
         source: source.clone(),
@@ -82,12 +92,13 @@ pub fn parse_interned(
         name: Arc::from(name),
         action_start: None,
         trees: vec![],
-        node_stack: Vec::new(),
-        cmd_stack: Vec::new(),
-        arg_stack: Vec::new(),
+        node_stack,
+        cmd_stack,
+        arg_stack,
         interner,
     };
     let result = p.parse_top();
+    p.give_back_buffers();
     let mut out = Parsed::default();
     match result {
         Ok(root) => {
@@ -145,6 +156,19 @@ fn take_from<T>(stack: &mut Vec<T>, base: usize) -> Box<[T]> {
 }
 
 impl<'a> Parser<'a> {
+    /// Returns the token and scratch buffers to the interner, emptied.
+    fn give_back_buffers(&mut self) {
+        let i = &mut *self.interner;
+        i.tokens = std::mem::take(&mut self.toks);
+        i.tokens.clear();
+        i.nodes = std::mem::take(&mut self.node_stack);
+        i.nodes.clear();
+        i.cmds = std::mem::take(&mut self.cmd_stack);
+        i.cmds.clear();
+        i.args = std::mem::take(&mut self.arg_stack);
+        i.args.clear();
+    }
+
     fn intern(&mut self, text: &str) -> Str {
         self.interner.intern(text)
     }
@@ -864,17 +888,23 @@ impl<'a> Parser<'a> {
                         self.errorf(format!("undefined variable {}", lexer::go_quote(text)))
                     );
                 }
+                let head = self.intern(text);
+                let (idents, end, pos) = self.chained(head, t);
                 Arg::Variable {
-                    span,
-                    pos: t.start,
-                    idents: Box::new([self.intern(text)]),
+                    span: self.span(t.start, end),
+                    pos,
+                    idents,
                 }
             }
-            TokenKind::Field => Arg::Field {
-                span,
-                pos: t.start,
-                idents: Box::new([self.intern(text.get(1..).unwrap_or(""))]),
-            },
+            TokenKind::Field => {
+                let head = self.intern(text.get(1..).unwrap_or(""));
+                let (idents, end, pos) = self.chained(head, t);
+                Arg::Field {
+                    span: self.span(t.start, end),
+                    pos,
+                    idents,
+                }
+            }
             TokenKind::Bool => Arg::Bool(span, text == "true"),
             TokenKind::CharConstant | TokenKind::Complex | TokenKind::Number => {
                 let n = new_number(span, text, t.kind).map_err(|m| self.errorf(m))?;
@@ -889,13 +919,16 @@ impl<'a> Parser<'a> {
             }
             TokenKind::String | TokenKind::RawString => {
                 // Most literals need no unquoting: share the inner text.
-                let value = match plain_quoted(text) {
-                    Some(inner) => self.intern(inner),
-                    None => Arc::from(self.unquote(t)?.as_str()),
+                let (value, quoted) = match plain_quoted(text) {
+                    Some(inner) => (self.intern(inner), None),
+                    None => (
+                        Arc::from(self.unquote(t)?.as_str()),
+                        Some(self.intern(text)),
+                    ),
                 };
                 Arg::String {
                     span,
-                    quoted: self.intern(text),
+                    quoted,
                     value,
                 }
             }
@@ -904,6 +937,30 @@ impl<'a> Parser<'a> {
                 return Ok(None);
             }
         }))
+    }
+
+    /// The names of a field or variable token `t` (already read, its name
+    /// `head`) and of the fields written directly after it (`.a.b.c`), read
+    /// here into one exact slice; with its end offset and Go's position
+    /// (the second field's when chained).
+    fn chained(&mut self, head: Str, t: Token) -> (Box<[Str]>, u32, u32) {
+        let mut count = 0;
+        while self.tok(self.i + count).kind == TokenKind::Field {
+            count += 1;
+        }
+        if count == 0 {
+            return (Box::new([head]), t.end, t.start);
+        }
+        let pos = self.tok(self.i).start;
+        let mut names = Vec::with_capacity(1 + count);
+        names.push(head);
+        let mut end = t.end;
+        for _ in 0..count {
+            let f = self.next();
+            names.push(self.intern(f.text(self.src).get(1..).unwrap_or("")));
+            end = f.end;
+        }
+        (names.into_boxed_slice(), end, pos)
     }
 
     fn unquote(&self, t: Token) -> PResult<String> {
