@@ -152,8 +152,44 @@ pub fn scan_head(doc: &str) -> Option<Head> {
 /// than `\n`, DEL, C1 controls (NEL among them), LS/PS, BOM, U+FFFE/FFFF.
 fn plain_text(doc: &str) -> bool {
     let b = doc.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
-        let bad = match c {
+    // Eight bytes at a time: a word of printable ASCII and `\n` (nearly
+    // every word of a manifest) needs no byte-wise look.
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if !printable_word(u64::from_le_bytes(word)) && !plain_bytes(b, at, at + 8) {
+            return false;
+        }
+        at += 8;
+    }
+    plain_bytes(b, at, b.len())
+}
+
+/// Are all eight bytes of `w` printable ASCII (0x20–0x7e) or `\n`? Each
+/// byte is tested on its own (no carry crosses a byte), so the answer is
+/// exact.
+fn printable_word(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x80 * ONES;
+    const LOW7: u64 = 0x7f * ONES;
+    if w & HIGH != 0 {
+        return false;
+    }
+    // High bit set where a 7-bit byte is 0x20 or more / equals zero.
+    let at_least_space = (w + 0x60 * ONES) & HIGH;
+    let zero = |x: u64| !(((x & LOW7) + LOW7) | x) & HIGH;
+    let newline = zero(w ^ (b'\n' as u64 * ONES));
+    let del = zero(w ^ (0x7f * ONES));
+    (at_least_space | newline) == HIGH && del == 0
+}
+
+/// [`plain_text`] for `b[from..to]`, byte by byte; a character may run on
+/// past `to`.
+fn plain_bytes(b: &[u8], from: usize, to: usize) -> bool {
+    for i in from..to.min(b.len()) {
+        let bad = match b[i] {
             b'\n' => false,
             0..=0x1f | 0x7f => true,
             0xc2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
@@ -171,12 +207,27 @@ fn plain_text(doc: &str) -> bool {
     true
 }
 
+/// Where `s` has a space followed by `#` (a comment starts): `#` is the
+/// rarer byte, so it is the one searched for.
+fn find_space_hash(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'#', b)
+        .find(|&i| i > 0 && b[i - 1] == b' ')
+        .map(|i| i - 1)
+}
+
+/// Does `s` hold a `: ` (a mapping indicator inside plain text)?
+fn has_colon_space(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b':', b).any(|i| b.get(i + 1) == Some(&b' '))
+}
+
 /// Can `content` be a further line of a multi-line plain scalar (folded
 /// into it)? Not if it holds a comment, a `: ` or starts like an item.
 fn continues_plain(content: &str) -> bool {
     !(content.starts_with('#')
-        || content.contains(" #")
-        || content.contains(": ")
+        || find_space_hash(content).is_some()
+        || has_colon_space(content)
         || content.ends_with(':')
         || content == "-"
         || content.starts_with("- "))
@@ -462,12 +513,12 @@ fn value_text(v: &str) -> Option<ValueText<'_>> {
         b']' | b'}' | b',' | b'&' | b'*' | b'!' | b'%' | b'@' | b'`' => None,
         b'-' | b'?' | b':' if v.len() == 1 || v.as_bytes()[1] == b' ' => None,
         _ => {
-            let text = match v.find(" #") {
+            let text = match find_space_hash(v) {
                 Some(i) => &v[..i],
                 None => v,
             };
             let text = text.trim_end_matches(' ');
-            if text.contains(": ") || text.ends_with(':') {
+            if has_colon_space(text) || text.ends_with(':') {
                 return None;
             }
             Some(ValueText::Scalar(text, ScalarStyle::Plain))
@@ -490,7 +541,7 @@ fn key_valid(raw: &str) -> bool {
         )
         | None => false,
         Some(b'-' | b'?' | b':') if raw.len() == 1 || raw.as_bytes()[1] == b' ' => false,
-        Some(_) => !raw.contains(" #") && key_ok(raw, ScalarStyle::Plain),
+        Some(_) => find_space_hash(raw).is_none() && key_ok(raw, ScalarStyle::Plain),
     }
 }
 
@@ -776,6 +827,59 @@ mod tests {
     use super::*;
     use crate::manifest::fast_head::scan_events;
     use crate::manifest::head::full_loader_head;
+
+    /// The word-at-a-time checks answer as the plain byte loops and
+    /// substring searches they replace, on random text rich in the bytes
+    /// that matter (controls, DEL, the lead bytes of NEL/LS/PS/BOM).
+    #[test]
+    fn word_checks_agree_with_byte_checks() {
+        let alphabet: &[u8] = b"\n\t\r\x00\x1f\x7f #:a- \xc2\x85\xe2\x80\xa8\xef\xbb\xbf\xbe~";
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    let r = next();
+                    if r % 3 == 0 {
+                        alphabet[(r >> 8) as usize % alphabet.len()]
+                    } else {
+                        b'a' + (r >> 8) as u8 % 26
+                    }
+                })
+                .collect();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            assert_eq!(
+                plain_text(&text),
+                plain_bytes(text.as_bytes(), 0, text.len()),
+                "{text:?}"
+            );
+            assert_eq!(find_space_hash(&text), text.find(" #"), "{text:?}");
+            assert_eq!(has_colon_space(&text), text.contains(": "), "{text:?}");
+        }
+        // Every pair of neighbouring bytes, at every place in a word.
+        let ok = |b: u8| b == b'\n' || (0x20..0x7f).contains(&b);
+        for first in 0..=255u8 {
+            for second in 0..=255u8 {
+                for at in 0..7 {
+                    let mut word = *b"ab c\nd e";
+                    word[at] = first;
+                    word[at + 1] = second;
+                    let w = u64::from_le_bytes(word);
+                    assert_eq!(
+                        printable_word(w),
+                        ok(first) && ok(second),
+                        "{first:#x} {second:#x} at {at}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn reads_block_yaml_as_the_full_loader_does() {
