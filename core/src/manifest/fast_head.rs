@@ -54,12 +54,13 @@ pub(super) fn key_ok(text: &str, style: ScalarStyle) -> bool {
         return true;
     }
     // A plain `<<` is a merge key (resolution alone calls it a string).
+    // Otherwise what `value_ok` refuses, and null/uint/merge keys.
     text != "<<"
-        && !matches!(
-            resolve_plain(text),
-            Resolved::Null | Resolved::Uint(_) | Resolved::Merge
-        )
-        && value_ok(text, style)
+        && match resolve_plain(text) {
+            Resolved::Null | Resolved::Uint(_) | Resolved::Merge => false,
+            Resolved::Float(f) => f.is_finite(),
+            _ => true,
+        }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -70,6 +70,48 @@ struct Scan {
     open_quote: Option<(u8, usize)>,
 }
 
+/// `split('\n')` with memchr directly: the generic char searcher's set-up
+/// per line showed up in CRD-sized output.
+struct Lines<'a>(Option<&'a str>);
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.0?;
+        match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(i) => {
+                self.0 = rest.get(i + 1..);
+                rest.get(..i)
+            }
+            None => {
+                self.0 = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
+/// Space trimming byte by byte: `trim_start_matches(' ')` decodes
+/// characters, and it runs on every line of every rendered document.
+trait SpaceTrim {
+    fn trim_ascii_start_spaces(&self) -> &str;
+    fn trim_ascii_end_spaces(&self) -> &str;
+}
+
+impl SpaceTrim for str {
+    fn trim_ascii_start_spaces(&self) -> &str {
+        let n = self.bytes().take_while(|&b| b == b' ').count();
+        // Spaces are one byte each: `n` is a character boundary.
+        self.get(n..).unwrap_or("")
+    }
+
+    fn trim_ascii_end_spaces(&self) -> &str {
+        let n = self.bytes().rev().take_while(|&b| b == b' ').count();
+        self.get(..self.len() - n).unwrap_or("")
+    }
+}
+
 /// Reads the head of one document; `None` means "ask the event path".
 pub fn scan_head(doc: &str) -> Option<Head> {
     if !plain_text(doc) {
@@ -85,9 +127,9 @@ pub fn scan_head(doc: &str) -> Option<Head> {
         continuation: None,
         open_quote: None,
     };
-    let mut lines = doc.split('\n').peekable();
+    let mut lines = Lines(Some(doc)).peekable();
     while let Some(line) = lines.next() {
-        let content = line.trim_start_matches(' ');
+        let content = line.trim_ascii_start_spaces();
         if content.is_empty() {
             continue;
         }
@@ -238,7 +280,7 @@ fn continues_plain(content: &str) -> bool {
 fn skip_flow_seq(v: &str) -> Option<&str> {
     let mut rest = v.strip_prefix('[')?;
     loop {
-        rest = rest.trim_start_matches(' ');
+        rest = rest.trim_ascii_start_spaces();
         let b = rest.as_bytes();
         match *b.first()? {
             b'"' | b'\'' => {
@@ -265,7 +307,7 @@ fn skip_flow_seq(v: &str) -> Option<&str> {
                 rest = &rest[len..];
             }
         }
-        rest = rest.trim_start_matches(' ');
+        rest = rest.trim_ascii_start_spaces();
         match rest.as_bytes().first()? {
             b',' => rest = &rest[1..],
             b']' => return Some(&rest[1..]),
@@ -285,7 +327,7 @@ fn skip_block_scalar<'a>(
     // The first text line sets the indentation of all the others.
     let mut text_indent = None;
     while let Some(line) = lines.peek() {
-        let content = line.trim_start_matches(' ');
+        let content = line.trim_ascii_start_spaces();
         let indent = line.len() - content.len();
         if content.is_empty() {
             if text_indent.is_none() {
@@ -450,7 +492,7 @@ fn unquote(s: &str) -> Option<String> {
 
 /// What follows a scalar on its line may only be spaces and a comment.
 fn only_comment_after(rest: &str) -> bool {
-    let trimmed = rest.trim_start_matches(' ');
+    let trimmed = rest.trim_ascii_start_spaces();
     trimmed.is_empty() || (trimmed.len() < rest.len() && trimmed.starts_with('#'))
 }
 
@@ -470,7 +512,7 @@ enum ValueText<'a> {
 }
 
 fn value_text(v: &str) -> Option<ValueText<'_>> {
-    let v = v.trim_start_matches(' ');
+    let v = v.trim_ascii_start_spaces();
     let Some(&first) = v.as_bytes().first() else {
         return Some(ValueText::Empty);
     };
@@ -517,7 +559,7 @@ fn value_text(v: &str) -> Option<ValueText<'_>> {
                 Some(i) => &v[..i],
                 None => v,
             };
-            let text = text.trim_end_matches(' ');
+            let text = text.trim_ascii_end_spaces();
             if has_colon_space(text) || text.ends_with(':') {
                 return None;
             }
@@ -528,7 +570,7 @@ fn value_text(v: &str) -> Option<ValueText<'_>> {
 
 /// Is `raw` a key this path models (see [`key_string`])?
 fn key_valid(raw: &str) -> bool {
-    let raw = raw.trim_end_matches(' ');
+    let raw = raw.trim_ascii_end_spaces();
     match raw.as_bytes().first() {
         Some(b'"') => {
             closing_quote(raw).is_some_and(|end| end + 1 == raw.len())
@@ -559,7 +601,7 @@ fn key_string(raw: &str) -> Option<String> {
     if !key_valid(raw) {
         return None;
     }
-    let raw = raw.trim_end_matches(' ');
+    let raw = raw.trim_ascii_end_spaces();
     if raw.starts_with(['"', '\'']) {
         unquote(raw)
     } else {
@@ -622,7 +664,7 @@ impl Scan {
     fn item_line(&mut self, indent: usize, content: &str) -> Option<Option<usize>> {
         let depth = self.stack.len();
         let rest = content.get(1..)?;
-        let body = rest.trim_start_matches(' ');
+        let body = rest.trim_ascii_start_spaces();
         let body_indent = indent + 1 + (rest.len() - body.len());
         if body == "-" || body.starts_with("- ") {
             return None;
@@ -861,6 +903,12 @@ mod tests {
             );
             assert_eq!(find_space_hash(&text), text.find(" #"), "{text:?}");
             assert_eq!(has_colon_space(&text), text.contains(": "), "{text:?}");
+            assert_eq!(
+                Lines(Some(&text)).collect::<Vec<_>>(),
+                text.split('\n').collect::<Vec<_>>()
+            );
+            assert_eq!(text.trim_ascii_start_spaces(), text.trim_start_matches(' '));
+            assert_eq!(text.trim_ascii_end_spaces(), text.trim_end_matches(' '));
         }
         // Every pair of neighbouring bytes, at every place in a word.
         let ok = |b: u8| b == b'\n' || (0x20..0x7f).contains(&b);

@@ -166,6 +166,17 @@ struct State<'t> {
     node: At<'t>,
 }
 
+/// `hay.find(needle)`, trying first the places before and at the end of
+/// `hay`'s leading white space, where an included line nearly always is
+/// (a substring searcher set up per line cost more than the rest).
+fn find_near(hay: &str, needle: &str) -> Option<usize> {
+    let blank = hay.len() - hay.trim_start_matches([' ', '\t', '\n']).len();
+    // White space is ASCII: every offset up to `blank` is a boundary.
+    (0..=blank)
+        .find(|&at| hay.get(at..).is_some_and(|r| r.starts_with(needle)))
+        .or_else(|| hay.find(needle))
+}
+
 /// Attributes an action's output `s` (written at `start`, already traced to
 /// the action) to the nodes inside the templates it `include`d: each line of
 /// an included output found in `s` (in order, possibly re-indented by
@@ -191,7 +202,7 @@ fn splice_traces(
             if body.trim().is_empty() {
                 continue;
             }
-            let Some(found) = s.get(cursor..).and_then(|rest| rest.find(body)) else {
+            let Some(found) = s.get(cursor..).and_then(|rest| find_near(rest, body)) else {
                 continue;
             };
             let at = cursor + found;
@@ -1734,4 +1745,34 @@ pub fn helm_exec_error(go: &str) -> String {
         return format!("execution error at ({loc}): {msg}");
     }
     go.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_near;
+
+    #[test]
+    fn find_near_is_find() {
+        let pieces = ["", " ", "  ", "\n", "\t", "a", "ab", " a", "b: c", "é"];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as usize
+        };
+        for _ in 0..20_000 {
+            let hay: String = (0..next() % 8)
+                .map(|_| pieces[next() % pieces.len()])
+                .collect();
+            let needle: String = (0..next() % 3)
+                .map(|_| pieces[next() % pieces.len()])
+                .collect();
+            assert_eq!(
+                find_near(&hay, &needle),
+                hay.find(&needle),
+                "{hay:?} {needle:?}"
+            );
+        }
+    }
 }

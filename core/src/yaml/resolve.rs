@@ -56,7 +56,11 @@ pub fn resolve_plain(s: &str) -> Resolved {
     if hint == 0 {
         return Resolved::Str;
     }
-    if let Some(r) = lookup_map(s) {
+    // Every word of the map is at most five bytes; most keys and values
+    // that reach here (`type`, `format`, `name`…) are longer.
+    if s.len() <= 5
+        && let Some(r) = lookup_map(s)
+    {
         return r;
     }
     match hint {
