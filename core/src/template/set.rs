@@ -224,6 +224,19 @@ impl AheadShared {
     }
 }
 
+/// glibc gives a new thread a heap of its own and grows it by exactly what
+/// each allocation lacks: one `mprotect` per page, where the main heap grows
+/// with a 128 KiB pad. A thread building parse trees made hundreds of those
+/// calls (each a TLB shoot-down while the other thread runs). Taking a few
+/// blocks just below the mmap threshold and freeing them grows the heap in
+/// sixteen steps; the freed pages stay usable without another call.
+fn reserve_thread_heap() {
+    let blocks: Vec<Vec<u8>> = (0..16)
+        .map(|_| std::hint::black_box(Vec::with_capacity(120 * 1024)))
+        .collect();
+    drop(std::hint::black_box(blocks));
+}
+
 impl ParseAhead {
     pub fn new(funcs: Arc<FuncTable>) -> ParseAhead {
         ParseAhead {
@@ -266,7 +279,10 @@ impl ParseAhead {
         {
             let theirs = self.shared.clone();
             self.worker = std::thread::Builder::new()
-                .spawn(move || theirs.work(&mut parser::Interner::default(), true))
+                .spawn(move || {
+                    reserve_thread_heap();
+                    theirs.work(&mut parser::Interner::default(), true)
+                })
                 .ok();
         }
     }
@@ -384,7 +400,10 @@ impl TemplateSet {
             let worker = parallel
                 .then(|| {
                     std::thread::Builder::new()
-                        .spawn_scoped(scope, || take(&mut parser::Interner::default()))
+                        .spawn_scoped(scope, || {
+                            reserve_thread_heap();
+                            take(&mut parser::Interner::default())
+                        })
                         .ok()
                 })
                 .flatten();
