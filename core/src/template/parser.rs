@@ -815,40 +815,21 @@ impl<'a> Parser<'a> {
         let Some(node) = self.term()? else {
             return Ok(None);
         };
+        // A field or variable has read its own chain (`.a.b`, `$x.a`) in
+        // `term`; fields can still follow anything else (`(pipe).a`, `f.a`).
         if self.peek().kind != TokenKind::Field {
             return Ok(Some(node));
         }
         let chain_pos = self.peek().start;
-        // The chain's length first, so its names land in one exact slice.
-        let mut count = 0;
-        while self.tok(self.i + count).kind == TokenKind::Field {
-            count += 1;
-        }
-        let head = match &node {
-            Arg::Field { idents, .. } | Arg::Variable { idents, .. } => &idents[..],
-            _ => &[],
-        };
-        let mut names: Vec<Str> = Vec::with_capacity(head.len() + count);
-        names.extend(head.iter().cloned());
-        let mut end = node.span().end;
-        while self.peek().kind == TokenKind::Field {
-            let t = self.next();
-            let text = t.text(self.src);
-            names.push(self.intern(text.get(1..).unwrap_or("")));
-            end = t.end;
-        }
+        let count = self.chain_len();
+        let mut names: Vec<Str> = Vec::with_capacity(count);
+        let end = self
+            .read_fields(count, &mut names)
+            .unwrap_or(node.span().end);
+        // Go looks at the token after the chain: errors report its line.
+        self.peek();
         let span = self.span(node.span().start, end);
         Ok(Some(match node {
-            Arg::Field { .. } => Arg::Field {
-                span,
-                pos: chain_pos,
-                idents: names.into_boxed_slice(),
-            },
-            Arg::Variable { .. } => Arg::Variable {
-                span,
-                pos: chain_pos,
-                idents: names.into_boxed_slice(),
-            },
             Arg::Bool(..) | Arg::String { .. } | Arg::Number(_) | Arg::Nil(_) | Arg::Dot(_) => {
                 return Err(self.errorf(format!(
                     "unexpected . after term {}",
@@ -940,27 +921,40 @@ impl<'a> Parser<'a> {
     }
 
     /// The names of a field or variable token `t` (already read, its name
-    /// `head`) and of the fields written directly after it (`.a.b.c`), read
-    /// here into one exact slice; with its end offset and Go's position
-    /// (the second field's when chained).
+    /// `head`) and of the fields written directly after it (`.a.b.c`), in
+    /// one exact slice; with its end offset and Go's position (the second
+    /// field's when chained).
     fn chained(&mut self, head: Str, t: Token) -> (Box<[Str]>, u32, u32) {
-        let mut count = 0;
-        while self.tok(self.i + count).kind == TokenKind::Field {
-            count += 1;
-        }
+        let count = self.chain_len();
         if count == 0 {
             return (Box::new([head]), t.end, t.start);
         }
         let pos = self.tok(self.i).start;
         let mut names = Vec::with_capacity(1 + count);
         names.push(head);
-        let mut end = t.end;
+        let end = self.read_fields(count, &mut names).unwrap_or(t.end);
+        (names.into_boxed_slice(), end, pos)
+    }
+
+    /// How many field tokens come next, directly one after the other.
+    fn chain_len(&self) -> usize {
+        let mut count = 0;
+        while self.tok(self.i + count).kind == TokenKind::Field {
+            count += 1;
+        }
+        count
+    }
+
+    /// Reads the next `count` field tokens' names onto `names`; the last
+    /// one's end offset.
+    fn read_fields(&mut self, count: usize, names: &mut Vec<Str>) -> Option<u32> {
+        let mut end = None;
         for _ in 0..count {
             let f = self.next();
             names.push(self.intern(f.text(self.src).get(1..).unwrap_or("")));
-            end = f.end;
+            end = Some(f.end);
         }
-        (names.into_boxed_slice(), end, pos)
+        end
     }
 
     fn unquote(&self, t: Token) -> PResult<String> {
