@@ -34,6 +34,8 @@ pub mod source;
 pub mod sprig;
 pub mod storage;
 pub mod template;
+#[cfg(test)]
+mod test_rng;
 pub mod toml;
 pub mod values;
 pub mod yaml;

@@ -755,13 +755,8 @@ mod tests {
             "|",
             "99999999999999999999",
         ];
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut rng = crate::test_rng::Rng::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: usize| rng.below(n);
         let (mut simple, mut versions) = (0, 0);
         for _ in 0..200_000 {
             let len = 1 + next(9);

@@ -45,7 +45,12 @@ pub(super) fn value_ok(text: &str, style: ScalarStyle) -> bool {
     if style != ScalarStyle::Plain {
         return true;
     }
-    !matches!(resolve_plain(text), Resolved::Float(f) if !f.is_finite())
+    finite(&resolve_plain(text))
+}
+
+/// sigs.k8s.io/yaml refuses infinities and NaN (JSON has none).
+fn finite(r: &Resolved) -> bool {
+    !matches!(r, Resolved::Float(f) if !f.is_finite())
 }
 
 /// Is a plain scalar key one sigs.k8s.io/yaml accepts as is?
@@ -54,13 +59,12 @@ pub(super) fn key_ok(text: &str, style: ScalarStyle) -> bool {
         return true;
     }
     // A plain `<<` is a merge key (resolution alone calls it a string).
-    // Otherwise what `value_ok` refuses, and null/uint/merge keys.
-    text != "<<"
-        && match resolve_plain(text) {
-            Resolved::Null | Resolved::Uint(_) | Resolved::Merge => false,
-            Resolved::Float(f) => f.is_finite(),
-            _ => true,
-        }
+    // Resolved once: what `value_ok` refuses, and null/uint/merge keys.
+    if text == "<<" {
+        return false;
+    }
+    let r = resolve_plain(text);
+    !matches!(r, Resolved::Null | Resolved::Uint(_) | Resolved::Merge) && finite(&r)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

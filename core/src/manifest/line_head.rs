@@ -876,13 +876,8 @@ mod tests {
     #[test]
     fn word_checks_agree_with_byte_checks() {
         let alphabet: &[u8] = b"\n\t\r\x00\x1f\x7f #:a- \xc2\x85\xe2\x80\xa8\xef\xbb\xbf\xbe~";
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::test_rng::Rng::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = move || rng.next();
         for _ in 0..20_000 {
             let len = (next() % 40) as usize;
             let bytes: Vec<u8> = (0..len)

@@ -1754,13 +1754,8 @@ mod tests {
     #[test]
     fn find_near_is_find() {
         let pieces = ["", " ", "  ", "\n", "\t", "a", "ab", " a", "b: c", "é"];
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as usize
-        };
+        let mut rng = crate::test_rng::Rng::new(0x2545_f491_4f6c_dd1d);
+        let mut next = move || rng.next() as usize;
         for _ in 0..20_000 {
             let hay: String = (0..next() % 8)
                 .map(|_| pieces[next() % pieces.len()])

@@ -27,6 +27,11 @@ impl Resolved {
 }
 
 fn lookup_map(s: &str) -> Option<Resolved> {
+    // No word below is longer than five bytes; most keys and values that
+    // get here (`type`, `format`, `name`…) are, and skip the comparisons.
+    if s.len() > 5 {
+        return None;
+    }
     Some(match s {
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
             Resolved::Bool(true)
@@ -56,11 +61,7 @@ pub fn resolve_plain(s: &str) -> Resolved {
     if hint == 0 {
         return Resolved::Str;
     }
-    // Every word of the map is at most five bytes; most keys and values
-    // that reach here (`type`, `format`, `name`…) are longer.
-    if s.len() <= 5
-        && let Some(r) = lookup_map(s)
-    {
+    if let Some(r) = lookup_map(s) {
         return r;
     }
     match hint {
