@@ -145,6 +145,7 @@ pub fn lex_into(src: &str, delims: &Delims, break_continue: bool, mut tokens: Ve
         bytes: src.as_bytes(),
         left: delims.left.as_bytes(),
         right: delims.right.as_bytes(),
+        right_first: delims.right.chars().next(),
         left_finder: memchr::memmem::Finder::new(delims.left.as_bytes()),
         pos: 0,
         start: 0,
@@ -197,6 +198,8 @@ struct Lexer<'a> {
     bytes: &'a [u8],
     left: &'a [u8],
     right: &'a [u8],
+    /// The right delimiter's first character (it ends an operand).
+    right_first: Option<char>,
     /// Searcher for the left delimiter, built once per text.
     left_finder: memchr::memmem::Finder<'a>,
     pos: usize,
@@ -468,10 +471,7 @@ impl<'a> Lexer<'a> {
         if matches!(c, '.' | ',' | '|' | ':' | ')' | '(') {
             return true;
         }
-        std::str::from_utf8(self.right)
-            .ok()
-            .and_then(|s| s.chars().next())
-            == Some(c)
+        self.right_first == Some(c)
     }
 
     /// Moves past letters, digits and `_` (Go's `isAlphaNumeric`); ASCII,
