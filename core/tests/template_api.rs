@@ -709,9 +709,10 @@ fn output_trace_follows_include_into_the_define() {
     assert!(r.trace.windows(2).all(|w| w[0].start < w[1].start));
 }
 
-/// `many_files` as [`ParseAhead`] takes them.
-fn ahead_of(files: &[SourceFile]) -> ParseAhead {
-    let mut ahead = ParseAhead::new(table());
+/// `many_files` as [`ParseAhead`] takes them (its worker started before
+/// the first file when `eager`).
+fn ahead_of(files: &[SourceFile], eager: bool) -> ParseAhead {
+    let mut ahead = ParseAhead::new(table(), eager);
     // In two batches, as a parent chart and its subchart would come.
     let (a, b) = files.split_at(files.len() / 2);
     for part in [a, b] {
@@ -725,23 +726,40 @@ fn ahead_of(files: &[SourceFile]) -> ParseAhead {
 
 #[test]
 fn add_all_ahead_gives_what_add_all_gives() {
-    let files = many_files(30, &[29]);
-    let ahead = ahead_of(&files);
+    for eager in [false, true] {
+        let files = many_files(30, &[29]);
+        let ahead = ahead_of(&files, eager);
+        let mut mine = files.clone();
+        let mut set = TemplateSet::new(table());
+        set.add_all_ahead(&mut mine, ahead).unwrap();
+        assert_eq!(define_x(&mut set), "28");
+        // Every file took the early parse (on either thread), and its source id.
+        for f in &mine {
+            assert!(f.source.0 >= AHEAD_SOURCE_BASE, "{} parsed again", f.name);
+            assert_eq!(set.source_name(f.source), Some(f.name.as_str()));
+        }
+    }
+}
+
+#[test]
+fn add_all_ahead_with_a_worker_given_nothing() {
+    // An eager worker that never gets a file: the render parses everything
+    // itself and does not wait for the worker.
+    let files = many_files(5, &[4]);
     let mut mine = files.clone();
     let mut set = TemplateSet::new(table());
-    set.add_all_ahead(&mut mine, ahead).unwrap();
-    assert_eq!(define_x(&mut set), "28");
-    // Every file took the early parse (on either thread), and its source id.
-    for f in &mine {
-        assert!(f.source.0 >= AHEAD_SOURCE_BASE, "{} parsed again", f.name);
-        assert_eq!(set.source_name(f.source), Some(f.name.as_str()));
+    set.add_all_ahead(&mut mine, ParseAhead::new(table(), true))
+        .unwrap();
+    assert_eq!(define_x(&mut set), "3");
+    for (f, orig) in mine.iter().zip(&files) {
+        assert_eq!(f.source, orig.source);
     }
 }
 
 #[test]
 fn add_all_ahead_parses_again_what_changed() {
     let files = many_files(30, &[]);
-    let ahead = ahead_of(&files);
+    let ahead = ahead_of(&files, false);
     let mut mine = files.clone();
     // Same name, other text (a renamed or rewritten file): parsed here, with
     // the caller's id.
@@ -775,7 +793,7 @@ fn add_all_ahead_reports_the_first_failing_file_in_order() {
     for i in [7, 25] {
         files[i].text = format!("{{{{ if }}}}{}", files[i].text).into();
     }
-    let ahead = ahead_of(&files);
+    let ahead = ahead_of(&files, false);
     let mut set = TemplateSet::new(table());
     let (index, err) = set.add_all_ahead(&mut files, ahead).unwrap_err();
     assert_eq!(index, 7);

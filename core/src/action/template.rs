@@ -336,7 +336,7 @@ fn prepare(
     // Each chart's templates start parsing on a second thread as soon as
     // its Chart.yaml is read, while its values are parsed, coalesced and
     // checked against the schema.
-    let mut ahead = ParseAhead::new(helm_funcs());
+    let mut ahead = ParseAhead::new(helm_funcs(), chart::loader::looks_large(&path));
     let mut chart = chart::load_with(&path, &mut |name, metadata, templates| {
         queue_templates(&mut ahead, name, metadata, templates)
     })

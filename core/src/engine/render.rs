@@ -405,14 +405,14 @@ mod tests {
     use super::*;
 
     /// A [`ParseAhead`] given every template of an already loaded `chart`.
-    fn parse_ahead(chart: &Chart) -> ParseAhead {
+    fn parse_ahead(chart: &Chart, eager: bool) -> ParseAhead {
         fn walk(chart: &Chart, full_name: &str, ahead: &mut ParseAhead) {
             queue_templates(ahead, full_name, &chart.metadata, &chart.templates);
             for dep in &chart.dependencies {
                 walk(dep, &format!("{full_name}/charts/{}", dep.name()), ahead);
             }
         }
-        let mut ahead = ParseAhead::new(helm_funcs());
+        let mut ahead = ParseAhead::new(helm_funcs(), eager);
         walk(chart, chart.name(), &mut ahead);
         ahead
     }
@@ -458,8 +458,16 @@ mod tests {
             eprintln!("one CPU: no early parse to check");
             return;
         }
+        // The worker started before the first file (eager) or on enough
+        // text; the set must come out the same.
+        for eager in [false, true] {
+            check_parse_ahead(eager);
+        }
+    }
+
+    fn check_parse_ahead(eager: bool) {
         let chart = two_level_chart();
-        let ahead = parse_ahead(&chart);
+        let ahead = parse_ahead(&chart, eager);
         let values = match &chart.values {
             Value::Map(m) => m.read().clone(),
             _ => Map::new(),

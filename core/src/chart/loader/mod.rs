@@ -98,6 +98,26 @@ pub fn load_with(path: impl AsRef<Path>, sink: &mut TemplateSink<'_>) -> Result<
     }
 }
 
+/// A guess, from a few directory entries and no file contents, whether the
+/// chart at `path` has enough templates to be worth parsing on a second
+/// thread (≈ 100 KB): it has subcharts, or many template files, or is an
+/// archive of some size. Wrong guesses only cost time.
+pub fn looks_large(path: &Path) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    if !meta.is_dir() {
+        // Template text compresses about four to one.
+        return meta.len() >= 24 * 1024;
+    }
+    let entries = |dir: &str| {
+        std::fs::read_dir(path.join(dir))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    entries("charts") > 0 || entries("templates") >= 24
+}
+
 /// Loads a chart directory, honouring its `.helmignore`.
 pub fn load_dir(path: impl AsRef<Path>) -> Result<Chart, LoadError> {
     load_shared(dir_files(path.as_ref())?, None, &mut |_, _, _| {})
