@@ -279,11 +279,17 @@ impl<'a> Lexer<'a> {
     }
 
     /// Are we at the right delimiter, possibly preceded by a trim marker?
+    #[inline(always)]
     fn at_right_delim(&self) -> (bool, bool) {
         let rest = self.rest();
-        // Asked before every token of an action: reject on the first byte.
+        // Asked before every token of an action: reject on the first byte,
+        // or for a space on the second (a trim marker's `-`).
         match rest.first() {
-            Some(&c) if is_space(c) || self.right.first() == Some(&c) => {}
+            Some(&c) if self.right.first() == Some(&c) => {}
+            Some(&c) if is_space(c) => {
+                let trimmed = Self::has_right_trim(rest) && rest[2..].starts_with(self.right);
+                return (trimmed, trimmed);
+            }
             _ => return (false, false),
         }
         if Self::has_right_trim(rest) && rest[2..].starts_with(self.right) {
