@@ -18,7 +18,7 @@ use crate::engine::{
 };
 use crate::manifest::{
     CrdFile, KindOrder, ManifestError, OutputOptions, Sorted, TemplateOutput, manifest_text,
-    parse_yaml_doc, show_only, sort_manifests, template_output,
+    parse_yaml_doc, show_only, sort_owned_manifests, template_output,
 };
 use crate::template::{Map, ParseAhead, Value};
 use crate::values::{self, ValueOptions};
@@ -234,7 +234,7 @@ fn render_resources_ahead(
         chart::kubeversion::check_kube_version(&p.chart.metadata, &p.caps.kube_version.version)
             .map_err(TemplateError::render)?;
     }
-    let rendered = render_with_lookup(
+    let mut rendered = render_with_lookup(
         &p.chart,
         &p.values,
         &p.release,
@@ -247,8 +247,10 @@ fn render_resources_ahead(
     warnings.extend(rendered.log.iter().cloned());
     let root_notes = format!("{}/templates/NOTES.txt", p.chart.name());
     let mut notes = String::new();
-    let mut files: Vec<(&str, &str)> = Vec::new();
-    for (name, file) in &rendered.files {
+    // The manifests take the rendered texts (no copy of each document);
+    // they are put back if sorting fails, for the error's position.
+    let mut files: Vec<(String, String)> = Vec::new();
+    for (name, file) in &mut rendered.files {
         if name.ends_with("NOTES.txt") {
             if sub_notes || *name == root_notes {
                 if !notes.is_empty() {
@@ -258,11 +260,16 @@ fn render_resources_ahead(
             }
             continue;
         }
-        files.push((name.as_str(), file.text.as_str()));
+        files.push((name.clone(), std::mem::take(&mut file.text)));
     }
-    let sorted = match sort_manifests(files.iter().copied(), KindOrder::Install, &parse_yaml_doc) {
+    let sorted = match sort_owned_manifests(files, KindOrder::Install, &parse_yaml_doc) {
         Ok(s) => s,
-        Err(e) => {
+        Err((e, files)) => {
+            for (name, text) in &files {
+                if let Some(file) = rendered.files.get_mut(name) {
+                    file.text.clone_from(text);
+                }
+            }
             let mut err = TemplateError::render(describe_yaml_error(&e, &rendered));
             let mut debug = String::new();
             for (name, text) in &files {
