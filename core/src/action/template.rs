@@ -431,14 +431,14 @@ fn run_inner(
         EngineOptions::default(),
         warnings,
     );
-    let (rendered, notes, sorted) = match rendered {
+    let (rendered, notes, mut sorted) = match rendered {
         Ok(r) => r,
         Err(e) => {
             release(prepared);
             return Err(e);
         }
     };
-    let out = output(req, name, &prepared, &sorted);
+    let out = output(req, name, &prepared, &mut sorted);
     release((prepared, rendered, notes, sorted));
     out
 }
@@ -473,7 +473,7 @@ fn output(
     req: &TemplateRequest,
     name: String,
     prepared: &Prepared,
-    sorted: &Sorted,
+    sorted: &mut Sorted,
 ) -> Result<TemplateOutput, TemplateError> {
     // Only --include-crds prints them (or writes them to --output-dir).
     let crds: Vec<CrdFile> = if req.output.include_crds {
@@ -495,7 +495,7 @@ fn output(
     let Some(pr) = &req.post_renderer else {
         return Ok(template_output(
             &crds,
-            &sorted.manifests,
+            &mut sorted.manifests,
             &sorted.hooks,
             &opts,
         ));
@@ -508,18 +508,18 @@ fn output(
     let text = if opts.output_dir.is_some() {
         String::new()
     } else {
-        manifest_text(crds_shown, &sorted.manifests)
+        manifest_text(crds_shown, &mut sorted.manifests)
     };
     let rendered = pr.run(&text).map_err(|e| {
         TemplateError::render(format!("error while running post render on files: {e}"))
     })?;
     if opts.output_dir.is_some() {
-        let mut out = template_output(&crds, &sorted.manifests, &sorted.hooks, &opts);
+        let mut out = template_output(&crds, &mut sorted.manifests, &sorted.hooks, &opts);
         out.stdout = Ok(format!("{}\n", rendered.trim()));
         return Ok(out);
     }
     let show = std::mem::take(&mut opts.show_only);
-    let hooks_only = template_output(&[], &[], &sorted.hooks, &opts);
+    let hooks_only = template_output(&[], &mut [], &sorted.hooks, &opts);
     let stdout = hooks_only.stdout.and_then(|hooks| {
         // `hooks` starts with the "\n" that ends an empty manifest.
         let full = format!("{}{hooks}", rendered.trim());

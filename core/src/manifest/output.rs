@@ -87,19 +87,52 @@ fn push_doc(out: &mut String, source: &str, doc: &str) {
 }
 
 /// The release manifest text (Helm's `rel.Manifest`): CRDs if given, then
-/// the manifests in their sorted order.
-pub fn manifest_text(crds: &[CrdFile], manifests: &[Manifest]) -> String {
-    let size: usize = crds
+/// the manifests in their sorted order. The longest manifest's text, when
+/// big, becomes the buffer the whole text is built in (and is left empty):
+/// its pages are already in memory, where a fresh buffer of megabytes
+/// would fault in every page again.
+pub fn manifest_text(crds: &[CrdFile], manifests: &mut [Manifest]) -> String {
+    const REUSE_MIN: usize = 64 * 1024;
+    let sizes = || {
+        crds.iter()
+            .map(|c| c.name.len() + c.data.len())
+            .chain(manifests.iter().map(|m| m.name.len() + m.content.len()))
+            .map(|n| n + 16)
+    };
+    let size: usize = sizes().sum();
+    let longest = manifests
         .iter()
-        .map(|c| c.name.len() + c.data.len())
-        .chain(manifests.iter().map(|m| m.name.len() + m.content.len()))
-        .map(|n| n + 16)
-        .sum();
-    let mut out = String::with_capacity(size);
+        .enumerate()
+        .max_by_key(|(_, m)| m.content.len())
+        .filter(|(_, m)| m.content.len() >= REUSE_MIN)
+        .map(|(i, _)| i);
+    let before = longest.unwrap_or(manifests.len());
+    // Everything up to and including the longest manifest's own header.
+    let head_size = sizes().take(crds.len() + before + 1).sum();
+    let reused = longest.map(|i| std::mem::take(&mut manifests[i].content));
+    let mut head = String::with_capacity(head_size);
     for crd in crds {
-        push_doc(&mut out, &crd.name, &crd.data);
+        push_doc(&mut head, &crd.name, &crd.data);
     }
-    for m in manifests {
+    for m in &manifests[..before] {
+        push_doc(&mut head, &m.name, &m.content);
+    }
+    let mut out = match reused {
+        None => head,
+        Some(mut text) => {
+            head.push_str("---\n# Source: ");
+            head.push_str(&manifests[before].name);
+            head.push('\n');
+            text.reserve(size.saturating_sub(text.len()));
+            text.insert_str(0, &head);
+            text.push('\n');
+            text
+        }
+    };
+    for m in manifests
+        .iter()
+        .skip(before + usize::from(longest.is_some()))
+    {
         push_doc(&mut out, &m.name, &m.content);
     }
     out
@@ -112,7 +145,7 @@ fn join_dir(dir: &str, name: &str) -> String {
 /// Builds the `helm template` output.
 pub fn template_output(
     crds: &[CrdFile],
-    manifests: &[Manifest],
+    manifests: &mut [Manifest],
     hooks: &[Hook],
     opts: &OutputOptions,
 ) -> TemplateOutput {
@@ -139,7 +172,7 @@ pub fn template_output(
                 });
                 written.push(&crd.name);
             }
-            for m in manifests {
+            for m in manifests.iter() {
                 let mut content = String::new();
                 push_doc(&mut content, &m.name, &m.content);
                 writes.push(FileWrite {
@@ -231,4 +264,68 @@ pub fn show_only(text: &str, patterns: &[String]) -> Result<String, ShowOnlyErro
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::manifest::Head;
+
+    fn manifest(name: &str, content: String) -> Manifest {
+        Manifest {
+            name: name.into(),
+            content,
+            head: Head::default(),
+        }
+    }
+
+    /// What `manifest_text` must give: every document, in order.
+    fn expected(crds: &[CrdFile], manifests: &[Manifest]) -> String {
+        let mut out = String::new();
+        for c in crds {
+            out.push_str(&format!("---\n# Source: {}\n{}\n", c.name, c.data));
+        }
+        for m in manifests {
+            out.push_str(&format!("---\n# Source: {}\n{}\n", m.name, m.content));
+        }
+        out
+    }
+
+    #[test]
+    fn text_built_in_the_longest_manifest_is_the_same() {
+        let big = |c: char| c.to_string().repeat(100 * 1024);
+        let crds = [CrdFile {
+            name: "crds/a.yaml".into(),
+            filename: "c/crds/a.yaml".into(),
+            data: "kind: CustomResourceDefinition".into(),
+        }];
+        // The longest first, in the middle, last; and none long enough.
+        let sets = [
+            vec![
+                manifest("c/templates/x.yaml", big('x')),
+                manifest("c/templates/y.yaml", "y".into()),
+            ],
+            vec![
+                manifest("c/templates/a.yaml", "a".into()),
+                manifest("c/templates/b.yaml", big('b')),
+                manifest("c/templates/c.yaml", big('c')[..70_000].to_string()),
+            ],
+            vec![
+                manifest("c/templates/a.yaml", "a".into()),
+                manifest("c/templates/z.yaml", big('z')),
+            ],
+            vec![
+                manifest("c/templates/a.yaml", "a".into()),
+                manifest("c/templates/b.yaml", "b".into()),
+            ],
+        ];
+        for set in sets {
+            for crds in [&crds[..], &[]] {
+                let want = expected(crds, &set);
+                let mut mine = set.clone();
+                assert_eq!(manifest_text(crds, &mut mine), want);
+            }
+        }
+    }
 }
