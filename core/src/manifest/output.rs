@@ -87,10 +87,11 @@ fn push_doc(out: &mut String, source: &str, doc: &str) {
 }
 
 /// The release manifest text (Helm's `rel.Manifest`): CRDs if given, then
-/// the manifests in their sorted order. The longest manifest's text, when
-/// big, becomes the buffer the whole text is built in (and is left empty):
-/// its pages are already in memory, where a fresh buffer of megabytes
-/// would fault in every page again.
+/// the manifests in their sorted order. A big manifest's text becomes the
+/// buffer the whole text is built in (and is left empty): its pages are
+/// already in memory, where a fresh buffer of megabytes would fault in
+/// every page again. The documents before it go into a buffer of their own
+/// first, so the one chosen is the one with the most text beyond them.
 pub fn manifest_text(crds: &[CrdFile], manifests: &mut [Manifest]) -> String {
     const REUSE_MIN: usize = 64 * 1024;
     let sizes = || {
@@ -100,16 +101,21 @@ pub fn manifest_text(crds: &[CrdFile], manifests: &mut [Manifest]) -> String {
             .map(|n| n + 16)
     };
     let size: usize = sizes().sum();
-    let longest = manifests
-        .iter()
-        .enumerate()
-        .max_by_key(|(_, m)| m.content.len())
-        .filter(|(_, m)| m.content.len() >= REUSE_MIN)
-        .map(|(i, _)| i);
-    let before = longest.unwrap_or(manifests.len());
-    // Everything up to and including the longest manifest's own header.
+    let crd_size: usize = sizes().take(crds.len()).sum();
+    let mut before_size = crd_size;
+    let mut chosen = None;
+    let mut best = REUSE_MIN;
+    for (i, m) in manifests.iter().enumerate() {
+        let gain = m.content.len().saturating_sub(before_size);
+        if gain >= best {
+            (chosen, best) = (Some(i), gain);
+        }
+        before_size += m.name.len() + m.content.len() + 16;
+    }
+    let before = chosen.unwrap_or(manifests.len());
+    // Everything up to and including the chosen manifest's own header.
     let head_size = sizes().take(crds.len() + before + 1).sum();
-    let reused = longest.map(|i| std::mem::take(&mut manifests[i].content));
+    let reused = chosen.map(|i| std::mem::take(&mut manifests[i].content));
     let mut head = String::with_capacity(head_size);
     for crd in crds {
         push_doc(&mut head, &crd.name, &crd.data);
@@ -131,7 +137,7 @@ pub fn manifest_text(crds: &[CrdFile], manifests: &mut [Manifest]) -> String {
     };
     for m in manifests
         .iter()
-        .skip(before + usize::from(longest.is_some()))
+        .skip(before + usize::from(chosen.is_some()))
     {
         push_doc(&mut out, &m.name, &m.content);
     }
@@ -293,14 +299,15 @@ mod tests {
     }
 
     #[test]
-    fn text_built_in_the_longest_manifest_is_the_same() {
+    fn text_built_in_a_long_manifest_is_the_same() {
         let big = |c: char| c.to_string().repeat(100 * 1024);
         let crds = [CrdFile {
             name: "crds/a.yaml".into(),
             filename: "c/crds/a.yaml".into(),
             data: "kind: CustomResourceDefinition".into(),
         }];
-        // The longest first, in the middle, last; and none long enough.
+        // A long one first, in the middle, last, two of them; none long
+        // enough.
         let sets = [
             vec![
                 manifest("c/templates/x.yaml", big('x')),
@@ -314,6 +321,10 @@ mod tests {
             vec![
                 manifest("c/templates/a.yaml", "a".into()),
                 manifest("c/templates/z.yaml", big('z')),
+            ],
+            vec![
+                manifest("c/templates/m.yaml", big('m')),
+                manifest("c/templates/n.yaml", big('n').repeat(3)),
             ],
             vec![
                 manifest("c/templates/a.yaml", "a".into()),
