@@ -24,7 +24,6 @@ pub use output::{
     template_output,
 };
 pub use sorter::{
-    DocError, Manifest, ManifestError, ParseDoc, Sorted, parse_yaml_doc, sort_manifests,
-    sort_owned_manifests,
+    DocError, Manifest, ManifestError, ParseDoc, Sorted, parse_yaml_doc, sort_owned_manifests,
 };
 pub use split::{Document, split_documents, split_manifests};
