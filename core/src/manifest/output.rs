@@ -94,27 +94,28 @@ fn push_doc(out: &mut String, source: &str, doc: &str) {
 /// first, so the one chosen is the one with the most text beyond them.
 pub fn manifest_text(crds: &[CrdFile], manifests: &mut [Manifest]) -> String {
     const REUSE_MIN: usize = 64 * 1024;
-    let sizes = || {
-        crds.iter()
-            .map(|c| c.name.len() + c.data.len())
-            .chain(manifests.iter().map(|m| m.name.len() + m.content.len()))
-            .map(|n| n + 16)
-    };
-    let size: usize = sizes().sum();
-    let crd_size: usize = sizes().take(crds.len()).sum();
-    let mut before_size = crd_size;
+    // Each document's size with its `---` and `# Source:` lines.
+    let sizes: Vec<usize> = crds
+        .iter()
+        .map(|c| c.name.len() + c.data.len())
+        .chain(manifests.iter().map(|m| m.name.len() + m.content.len()))
+        .map(|n| n + 16)
+        .collect();
+    let size: usize = sizes.iter().sum();
+    let (crd_sizes, manifest_sizes) = sizes.split_at(crds.len());
+    let mut before_size: usize = crd_sizes.iter().sum();
     let mut chosen = None;
     let mut best = REUSE_MIN;
-    for (i, m) in manifests.iter().enumerate() {
+    for (i, (m, doc_size)) in manifests.iter().zip(manifest_sizes).enumerate() {
         let gain = m.content.len().saturating_sub(before_size);
         if gain >= best {
             (chosen, best) = (Some(i), gain);
         }
-        before_size += m.name.len() + m.content.len() + 16;
+        before_size += doc_size;
     }
     let before = chosen.unwrap_or(manifests.len());
     // Everything up to and including the chosen manifest's own header.
-    let head_size = sizes().take(crds.len() + before + 1).sum();
+    let head_size = sizes.iter().take(crds.len() + before + 1).sum();
     let reused = chosen.map(|i| std::mem::take(&mut manifests[i].content));
     let mut head = String::with_capacity(head_size);
     for crd in crds {
